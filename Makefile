@@ -1,0 +1,164 @@
+# handoff: build the filters, test, lint, install.
+#
+# The filters are auto-discovered: every filters/NAME.c becomes bin/NAME,
+# linked with the small shared library in filters/lib/. The pipeline itself
+# (make handoff, check, verify, handoff-all) lives in handoff.mk.
+
+.DEFAULT_GOAL := all
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/handoff
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+# Warnings are errors here and in CI; users may build with WERROR= .
+WERROR	?= -Werror
+HF_CFLAGS = -std=c11 -Wall -Wextra -pedantic $(WERROR)
+HF_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ifilters/lib
+PKGS	= yaml-0.1 libcjson libmd
+# Recursive on purpose: pkg-config may only exist once the deps rule ran.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
+# into a directory of its own, so both builds can coexist.
+ifeq ($(SANITIZE),1)
+OBJ	= build/san/obj
+BIN	= build/san/bin
+SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=all
+else
+OBJ	= build/obj
+BIN	= bin
+SAN	=
+endif
+
+FILTERS	:= $(basename $(notdir $(wildcard filters/*.c)))
+LIBSRC	:= $(wildcard filters/lib/*.c)
+LIBOBJ	:= $(LIBSRC:filters/lib/%.c=$(OBJ)/lib/%.o)
+PROGS	:= $(FILTERS:%=$(BIN)/%)
+MAN1	:= $(wildcard man/*.1)
+MAN5	:= $(wildcard man/*.5)
+SCRIPTS	:= .ci/run $(wildcard bench/*.sh) $(wildcard tests/*.sh) \
+	   $(wildcard filters/*.sh.in)
+
+# Test drivers live beside the objects; they are never installed.
+TESTPROGS := $(OBJ)/test/libcheck
+
+all: $(PROGS)
+
+$(OBJ)/%.o: filters/%.c filters/lib/hf.h | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(HF_CPPFLAGS) $(CPPFLAGS) $(HF_CFLAGS) $(CFLAGS) $(SAN) \
+	    $(PKG_CFLAGS) -c -o $@ $<
+
+$(OBJ)/libhf.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BIN)/%: $(OBJ)/%.o $(OBJ)/libhf.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ $< $(OBJ)/libhf.a \
+	    $(PKG_LIBS) -lm
+
+$(OBJ)/test/%: tests/%.c $(OBJ)/libhf.a | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(HF_CPPFLAGS) $(CPPFLAGS) $(HF_CFLAGS) $(CFLAGS) $(SAN) \
+	    $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ)/libhf.a $(PKG_LIBS) -lm
+
+# Fresh-machine set-up. Each entry is "debian-package:shell test"; what
+# fails its test is installed with apt-get when we are root, otherwise the
+# exact command is printed and make stops.
+BATS_LIB ?= /usr/lib/bats
+DEPS_BUILD = \
+	'pkg-config:command -v pkg-config' \
+	'libyaml-dev:pkg-config --exists yaml-0.1' \
+	'libcjson-dev:pkg-config --exists libcjson' \
+	'libmd-dev:pkg-config --exists libmd'
+DEPS_TEST = \
+	'bats:command -v bats' \
+	'bats-support:test -f $(BATS_LIB)/bats-support/load.bash' \
+	'bats-assert:test -f $(BATS_LIB)/bats-assert/load.bash' \
+	'mandoc:command -v mandoc' \
+	'shellcheck:command -v shellcheck' \
+	'git:command -v git' \
+	'python3-yaml:/usr/bin/python3 -c "import yaml"'
+
+define install-missing
+	@missing=; \
+	for spec in $(1); do \
+		eval "$${spec#*:}" >/dev/null 2>&1 || \
+		    missing="$$missing $${spec%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			    apt-get install -y -qq$$missing || exit 2; \
+		else \
+			echo "missing:$$missing" >&2; \
+			echo "run: sudo apt-get install -y$$missing" >&2; \
+			exit 2; \
+		fi; \
+	fi
+endef
+
+deps-build:
+	$(call install-missing,$(DEPS_BUILD))
+
+deps-test: deps-build
+	$(call install-missing,$(DEPS_TEST))
+
+# The whole suite, against the build selected by SANITIZE. bats speaks TAP;
+# the last line sums it up as "N passed, N failed, N skipped" for people
+# and for CI logs alike.
+test: all $(TESTPROGS) deps-test
+	@mkdir -p build
+	@HANDOFF_BIN="$(CURDIR)/$(BIN)" HANDOFF_TESTBIN="$(CURDIR)/$(OBJ)/test" \
+	    bats --tap tests/ | tee build/test.tap; \
+	status=$$?; \
+	awk '/^ok .*# skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
+	    END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' \
+	    build/test.tap; \
+	exit $$status
+
+lint: deps-test
+	@out=$$($(if $(MAN1)$(MAN5),mandoc -Tlint $(MAN1) $(MAN5) 2>&1)); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+	shellcheck -s bash $(SCRIPTS) tests/helper.bash
+	@echo "lint: clean"
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	cp $(PROGS) $(DESTDIR)$(BINDIR)/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MAN5),cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	$(if $(wildcard handoff.mk),cp handoff.mk $(DESTDIR)$(DATADIR)/)
+	$(if $(wildcard filters/*.sh.in),cp filters/*.sh.in $(DESTDIR)$(DATADIR)/)
+
+uninstall:
+	rm -f $(FILTERS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
+	rm -f $(DESTDIR)$(DATADIR)/handoff.mk \
+	    $(patsubst filters/%,$(DESTDIR)$(DATADIR)/%,$(wildcard filters/*.sh.in))
+	-rmdir $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf bin build
+
+.PHONY: all deps-build deps-test test lint install uninstall clean
+
+# The pipeline: make handoff, check, verify, handoff-all.
+ifneq ($(wildcard handoff.mk),)
+include handoff.mk
+else
+handoff check verify handoff-all:
+	@echo "make $@: the pipeline (handoff.mk) is not part of this tree yet" >&2
+	@exit 2
+.PHONY: handoff check verify handoff-all
+endif

@@ -1,0 +1,149 @@
+/*
+ * The handoff library: the few pieces every filter shares.
+ *
+ * One concern per source file:
+ *	err.c	diagnostics, exit status, checked allocation, stdout flush
+ *	input.c	reading a whole file or stdin, and lines from it
+ *	jsonw.c	printing a cJSON tree exactly as Python's json.dumps does
+ *	timeu.c	ISO 8601 UTC time, SOURCE_DATE_EPOCH, ULID
+ *	glob.c	Python fnmatch semantics
+ *	sha.c	SHA-256 of buffers and file descriptors, as lowercase hex
+ */
+#ifndef HF_H
+#define HF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+/* Exit statuses, the same in every filter. */
+#define HF_OK		0	/* success */
+#define HF_EDATA	1	/* bad input data */
+#define HF_EUSAGE	2	/* usage or I/O error */
+
+/* The name shown for standard input in diagnostics. */
+#define HF_STDIN_NAME	"<stdin>"
+
+/* err.c */
+void	 hf_setprogname(const char *);
+const char *hf_progname(void);
+/* "prog: message" and exit with status. */
+void	 hf_die(int, const char *, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+/* "prog: message: strerror(errno)" and exit 2. */
+void	 hf_dieio(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+/*
+ * "prog: file:line:col: message"; a line or column of 0 is left out.
+ * hf_warnat only prints; hf_dieat also exits with status.
+ */
+void	 hf_warnat(const char *, unsigned long, unsigned long,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+void	 hf_vwarnat(const char *, unsigned long, unsigned long,
+	    const char *, va_list);
+void	 hf_dieat(int, const char *, unsigned long, unsigned long,
+	    const char *, ...) __attribute__((noreturn, format(printf, 5, 6)));
+void	*hf_malloc(size_t);
+void	*hf_calloc(size_t, size_t);
+void	*hf_realloc(void *, size_t);
+void	*hf_reallocarray(void *, size_t, size_t);
+char	*hf_strdup(const char *);
+char	*hf_strndup(const char *, size_t);
+/* Write all of buf to stdout or exit 2. */
+void	 hf_write(const void *, size_t);
+/* Flush stdout and check for errors; exit 2 on failure. Call before exit. */
+void	 hf_flush(void);
+/* Flush and exit with the given status. */
+void	 hf_exit(int) __attribute__((noreturn));
+
+/* input.c */
+/*
+ * A whole input in memory, always NUL-terminated (the NUL is not counted
+ * in len). path NULL or "-" means standard input; name is what
+ * diagnostics call it.
+ */
+struct hf_buf {
+	char		*data;
+	size_t		 len;
+	const char	*name;
+};
+/* Read all of path (or stdin); exit 2 on I/O error. */
+void	 hf_readall(const char *, struct hf_buf *);
+void	 hf_buffree(struct hf_buf *);
+/* The display name of a path argument: "<stdin>" for NULL or "-". */
+const char *hf_inname(const char *);
+/* Open path for reading, or stdin for NULL or "-"; exit 2 on failure. */
+FILE	*hf_open(const char *);
+/*
+ * Split a "key=value" string in place; returns the value, or NULL when
+ * there is no '=' or the key is empty.
+ */
+char	*hf_splitkv(char *);
+
+/* jsonw.c */
+/*
+ * Print a cJSON tree as Python's json.dumps(obj, indent=2) (indent > 0)
+ * or json.dumps(obj, separators=(",", ":")) (indent == 0) prints it, with
+ * ensure_ascii: keys in tree order, non-ASCII as \uXXXX, astral characters
+ * as surrogate pairs, bytes that are not UTF-8 as \udcXX (Python's
+ * surrogateescape, so file names round-trip through os.fsencode).
+ *
+ * Numbers: a cJSON_Raw node is printed verbatim, which is how callers keep
+ * the exact text of big integers and floats (see hf_json_float); a
+ * cJSON_Number that is integral and fits in 53 bits prints as an integer,
+ * any other as Python's float repr.
+ *
+ * The result is appended to a growing buffer; no newline is added.
+ */
+struct hf_str {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 hf_stradd(struct hf_str *, const void *, size_t);
+void	 hf_straddc(struct hf_str *, int);
+void	 hf_straddstr(struct hf_str *, const char *);
+void	 hf_strfree(struct hf_str *);
+void	 hf_json_dump(struct hf_str *, const cJSON *, int);
+/* Append one JSON string literal (with the quotes) for len bytes of s. */
+void	 hf_json_string(struct hf_str *, const char *, size_t);
+/* Python's repr() of a double ("1.0", "1e+16", "Infinity", "NaN"). */
+void	 hf_float_repr(double, char [32]);
+/* A raw number node holding Python's repr of d. */
+cJSON	*hf_json_float(double);
+/* Dump with a trailing newline to stdout, then free the buffer. */
+void	 hf_json_print(const cJSON *, int);
+
+/* timeu.c */
+/* Seconds since the epoch: SOURCE_DATE_EPOCH when set, else now. */
+time_t	 hf_now(void);
+/* Format t as "2026-02-23T19:37:40Z" into buf (21 bytes with the NUL). */
+void	 hf_isotime(time_t, char [21]);
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SS[.frac]Z" strictly; returns 0 and sets *t
+ * (and *ms, the milliseconds, when not NULL) or -1.
+ */
+int	 hf_parseiso(const char *, time_t *, unsigned *);
+/* ULID: 48-bit milliseconds and 80 bits, Crockford base32, 26 chars. */
+void	 hf_ulid(uint64_t, const unsigned char [10], char [27]);
+
+/* glob.c */
+/*
+ * Python fnmatch.fnmatchcase: '*' matches any run of characters, '/'
+ * included; '?' one character; "[seq]" and "[!seq]" sets with ranges; no
+ * backslash escapes; a '[' with no closing ']' is literal. Returns 1 on a
+ * match. Strings are compared as bytes; a character is one byte.
+ */
+int	 hf_fnmatch(const char *, const char *);
+
+/* sha.c */
+#define HF_SHA256_HEX	65
+/* Lowercase hex SHA-256 of a buffer. */
+void	 hf_sha256_hex(const void *, size_t, char [HF_SHA256_HEX]);
+void	 hf_sha256_raw(const void *, size_t, unsigned char [32]);
+
+#endif /* HF_H */

@@ -1,0 +1,82 @@
+/*
+ * Reading input: a whole file or standard input into memory, and the small
+ * parsing chores every filter repeats.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf.h"
+
+static int
+isstdin(const char *path)
+{
+	return path == NULL || strcmp(path, "-") == 0;
+}
+
+const char *
+hf_inname(const char *path)
+{
+	return isstdin(path) ? HF_STDIN_NAME : path;
+}
+
+FILE *
+hf_open(const char *path)
+{
+	FILE *fp;
+
+	if (isstdin(path))
+		return stdin;
+	if ((fp = fopen(path, "rb")) == NULL)
+		hf_dieio("%s", path);
+	return fp;
+}
+
+void
+hf_readall(const char *path, struct hf_buf *b)
+{
+	FILE *fp;
+	size_t cap = 65536, n;
+
+	fp = hf_open(path);
+	b->name = hf_inname(path);
+	b->data = hf_malloc(cap);
+	b->len = 0;
+	for (;;) {
+		if (cap - b->len < 2) {
+			if (cap > SIZE_MAX / 2)
+				hf_die(HF_EUSAGE, "%s: input too large", b->name);
+			cap *= 2;
+			b->data = hf_realloc(b->data, cap);
+		}
+		n = fread(b->data + b->len, 1, cap - b->len - 1, fp);
+		b->len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp))
+		hf_dieio("%s", b->name);
+	if (fp != stdin)
+		fclose(fp);
+	b->data[b->len] = '\0';
+}
+
+void
+hf_buffree(struct hf_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+}
+
+char *
+hf_splitkv(char *s)
+{
+	char *eq;
+
+	if ((eq = strchr(s, '=')) == NULL || eq == s)
+		return NULL;
+	*eq = '\0';
+	return eq + 1;
+}

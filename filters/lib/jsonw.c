@@ -1,0 +1,350 @@
+/*
+ * The JSON writer: a cJSON tree printed byte for byte as Python prints it
+ * with json.dumps(obj, indent=2) or with separators=(",", ":"), ensure_ascii
+ * on. The package files are compared with files Python wrote, so every
+ * detail here (the escapes, the float repr, the empty containers) is
+ * Python's, not cJSON's.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf.h"
+
+void
+hf_stradd(struct hf_str *b, const void *p, size_t n)
+{
+	size_t need;
+
+	if (n > SIZE_MAX - b->len - 1)
+		hf_die(HF_EUSAGE, "out of memory");
+	need = b->len + n + 1;
+	if (need > b->cap) {
+		if (b->cap == 0)
+			b->cap = 256;
+		while (b->cap < need)
+			b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
+		b->s = hf_realloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+hf_straddc(struct hf_str *b, int c)
+{
+	char ch = (char)c;
+
+	hf_stradd(b, &ch, 1);
+}
+
+void
+hf_straddstr(struct hf_str *b, const char *s)
+{
+	hf_stradd(b, s, strlen(s));
+}
+
+void
+hf_strfree(struct hf_str *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static void
+addu(struct hf_str *b, unsigned u)
+{
+	char esc[8];
+
+	snprintf(esc, sizeof(esc), "\\u%04x", u);
+	hf_stradd(b, esc, 6);
+}
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes available). Returns its length
+ * and stores the code point, or returns 0 when the first byte does not
+ * start a well-formed sequence: overlong forms, encoded surrogates and
+ * values past U+10FFFF are rejected, as Python's decoder rejects them.
+ */
+static size_t
+utf8dec(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void
+hf_json_string(struct hf_str *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run, k;
+	unsigned cp;
+
+	hf_straddc(b, '"');
+	while (i < n) {
+		/* Copy runs of plain printable ASCII in one call. */
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x7f &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			hf_stradd(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		switch (s[i]) {
+		case '"':
+			hf_stradd(b, "\\\"", 2);
+			i++;
+			continue;
+		case '\\':
+			hf_stradd(b, "\\\\", 2);
+			i++;
+			continue;
+		case '\b':
+			hf_stradd(b, "\\b", 2);
+			i++;
+			continue;
+		case '\f':
+			hf_stradd(b, "\\f", 2);
+			i++;
+			continue;
+		case '\n':
+			hf_stradd(b, "\\n", 2);
+			i++;
+			continue;
+		case '\r':
+			hf_stradd(b, "\\r", 2);
+			i++;
+			continue;
+		case '\t':
+			hf_stradd(b, "\\t", 2);
+			i++;
+			continue;
+		}
+		if ((k = utf8dec(s + i, n - i, &cp)) == 0) {
+			/* Python's surrogateescape: one lone surrogate a byte. */
+			addu(b, 0xdc00 | s[i]);
+			i++;
+			continue;
+		}
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			addu(b, 0xd800 | (cp >> 10));
+			addu(b, 0xdc00 | (cp & 0x3ff));
+		} else
+			addu(b, cp);
+		i += k;
+	}
+	hf_straddc(b, '"');
+}
+
+/*
+ * Python's float repr: the shortest digit string that reads back as the
+ * same double, in positional notation for decimal exponents from -4 to 15
+ * and in scientific notation with at least two exponent digits otherwise.
+ */
+void
+hf_float_repr(double d, char out[32])
+{
+	char buf[40], digits[24], *p;
+	int prec, exp, nd, i, o = 0;
+
+	if (isnan(d)) {
+		strcpy(out, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		strcpy(out, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec - 1, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	p = buf;
+	if (*p == '-') {
+		out[o++] = '-';
+		p++;
+	}
+	for (nd = 0; *p != 'e'; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	digits[nd] = '\0';
+	exp = atoi(p + 1);
+	if (exp >= -4 && exp < 16) {
+		if (exp < 0) {
+			out[o++] = '0';
+			out[o++] = '.';
+			for (i = -1; i > exp; i--)
+				out[o++] = '0';
+			for (i = 0; i < nd; i++)
+				out[o++] = digits[i];
+		} else {
+			for (i = 0; i <= exp; i++)
+				out[o++] = i < nd ? digits[i] : '0';
+			out[o++] = '.';
+			if (nd > exp + 1)
+				for (i = exp + 1; i < nd; i++)
+					out[o++] = digits[i];
+			else
+				out[o++] = '0';
+		}
+		out[o] = '\0';
+	} else {
+		out[o++] = digits[0];
+		if (nd > 1) {
+			out[o++] = '.';
+			for (i = 1; i < nd; i++)
+				out[o++] = digits[i];
+		}
+		snprintf(out + o, 32 - o, "e%c%02d", exp < 0 ? '-' : '+',
+		    exp < 0 ? -exp : exp);
+	}
+}
+
+cJSON *
+hf_json_float(double d)
+{
+	char buf[32];
+	cJSON *n;
+
+	hf_float_repr(d, buf);
+	if ((n = cJSON_CreateRaw(buf)) == NULL)
+		hf_die(HF_EUSAGE, "out of memory");
+	return n;
+}
+
+static void
+number(struct hf_str *b, double d)
+{
+	char buf[32];
+
+	/* Integral values within a double's exact range print as ints. */
+	if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		snprintf(buf, sizeof(buf), "%.0f", d);
+		if (strcmp(buf, "-0") == 0)
+			strcpy(buf, "0");
+	} else
+		hf_float_repr(d, buf);
+	hf_straddstr(b, buf);
+}
+
+static void
+newline(struct hf_str *b, int indent, int level)
+{
+	int i;
+
+	hf_straddc(b, '\n');
+	for (i = 0; i < indent * level; i++)
+		hf_straddc(b, ' ');
+}
+
+static void
+dump(struct hf_str *b, const cJSON *item, int indent, int level)
+{
+	const cJSON *c;
+	int obj;
+
+	switch (item->type & 0xff) {
+	case cJSON_False:
+		hf_straddstr(b, "false");
+		return;
+	case cJSON_True:
+		hf_straddstr(b, "true");
+		return;
+	case cJSON_NULL:
+		hf_straddstr(b, "null");
+		return;
+	case cJSON_Number:
+		number(b, item->valuedouble);
+		return;
+	case cJSON_Raw:
+		hf_straddstr(b, item->valuestring);
+		return;
+	case cJSON_String:
+		hf_json_string(b, item->valuestring,
+		    strlen(item->valuestring));
+		return;
+	case cJSON_Array:
+	case cJSON_Object:
+		break;
+	default:
+		hf_die(HF_EUSAGE, "JSON writer: invalid node type %d",
+		    item->type);
+	}
+	obj = (item->type & 0xff) == cJSON_Object;
+	hf_straddc(b, obj ? '{' : '[');
+	if (item->child == NULL) {
+		hf_straddc(b, obj ? '}' : ']');
+		return;
+	}
+	for (c = item->child; c != NULL; c = c->next) {
+		if (indent > 0)
+			newline(b, indent, level + 1);
+		if (obj) {
+			hf_json_string(b, c->string, strlen(c->string));
+			if (indent > 0)
+				hf_stradd(b, ": ", 2);
+			else
+				hf_straddc(b, ':');
+		}
+		dump(b, c, indent, level + 1);
+		if (c->next != NULL)
+			hf_straddc(b, ',');
+	}
+	if (indent > 0)
+		newline(b, indent, level);
+	hf_straddc(b, obj ? '}' : ']');
+}
+
+void
+hf_json_dump(struct hf_str *b, const cJSON *item, int indent)
+{
+	dump(b, item, indent, 0);
+}
+
+void
+hf_json_print(const cJSON *item, int indent)
+{
+	struct hf_str b = { 0 };
+
+	hf_json_dump(&b, item, indent);
+	hf_straddc(&b, '\n');
+	hf_write(b.s, b.len);
+	hf_strfree(&b);
+}

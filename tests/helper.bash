@@ -1,0 +1,29 @@
+# Shared set-up for every bats suite: the assertion libraries, the filters
+# under test first on PATH, and where fixtures and the corpus live.
+#
+# HANDOFF_BIN selects the build (bin/ or the sanitizer build); make test
+# sets it. PYTHON is the interpreter used as an oracle; Debian's, which has
+# python3-yaml, unless overridden.
+
+BATS_LIB=${BATS_LIB:-/usr/lib/bats}
+load "$BATS_LIB/bats-support/load.bash"
+load "$BATS_LIB/bats-assert/load.bash"
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+HANDOFF_BIN=${HANDOFF_BIN:-$TOP/bin}
+HANDOFF_TESTBIN=${HANDOFF_TESTBIN:-$TOP/build/obj/test}
+PATH="$HANDOFF_BIN:$PATH"
+FIXTURES="$BATS_TEST_DIRNAME/fixtures"
+CORPUS=${CORPUS:-$TOP/../shared/corpus}
+PYTHON=${PYTHON:-/usr/bin/python3}
+export TOP HANDOFF_BIN HANDOFF_TESTBIN PATH FIXTURES CORPUS PYTHON
+
+# Skip the calling test unless the named corpus file or directory exists.
+corpus_or_skip() {
+	[ -e "$CORPUS/$1" ] || skip "corpus $1 not present"
+}
+
+# Skip unless the oracle interpreter can import yaml.
+pyyaml_or_skip() {
+	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3-yaml not present"
+}

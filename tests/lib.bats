@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# The shared library, piece by piece, against Python as the reference.
+
+load helper
+
+setup() {
+	LIBCHECK="$HANDOFF_TESTBIN/libcheck"
+	[ -x "$LIBCHECK" ] || skip "libcheck not built (make test builds it)"
+}
+
+pydump() {
+	"$PYTHON" -c 'import sys, json
+obj = json.load(sys.stdin)
+if sys.argv[1] == "indent":
+    print(json.dumps(obj, indent=2))
+else:
+    print(json.dumps(obj, separators=(",", ":")))' "$1"
+}
+
+@test "writer: indented output equals json.dumps(indent=2)" {
+	"$LIBCHECK" json <"$FIXTURES/lib/writer.json" >"$BATS_TEST_TMPDIR/c"
+	pydump indent <"$FIXTURES/lib/writer.json" >"$BATS_TEST_TMPDIR/py"
+	diff -u "$BATS_TEST_TMPDIR/py" "$BATS_TEST_TMPDIR/c"
+}
+
+@test "writer: compact output equals separators=(',', ':')" {
+	"$LIBCHECK" json -c <"$FIXTURES/lib/writer.json" >"$BATS_TEST_TMPDIR/c"
+	pydump compact <"$FIXTURES/lib/writer.json" >"$BATS_TEST_TMPDIR/py"
+	diff -u "$BATS_TEST_TMPDIR/py" "$BATS_TEST_TMPDIR/c"
+}
+
+@test "writer: table of single values" {
+	# input | expected output
+	while IFS='|' read -r in want; do
+		run "$LIBCHECK" json -c <<<"$in"
+		assert_success
+		assert_output "$want"
+	done <<'CASES'
+[]|[]
+{}|{}
+"\u00e9"|"\u00e9"
+"\ud83d\ude00"|"\ud83d\ude00"
+"\u007f"|"\u007f"
+"\u0001"|"\u0001"
+"a/b"|"a/b"
+{"a":{"b":[]}}|{"a":{"b":[]}}
+-0|0
+CASES
+}
+
+@test "writer: raw bytes escape as Python's surrogateescape does" {
+	# NUL, every control character, DEL, valid UTF-8 of each length,
+	# and bytes that are not UTF-8 (stray continuation, overlong form,
+	# encoded surrogate, truncated sequence, past U+10FFFF).
+	printf 'a\000b\001\037\177 \303\251 \342\202\254 \360\237\230\200 '\
+'\200 \300\257 \355\240\200 \342\202 \364\220\200\200 \377 "\\\n' \
+	    >"$BATS_TEST_TMPDIR/in"
+	"$LIBCHECK" string <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/c"
+	"$PYTHON" -c 'import sys, os, json
+print(json.dumps(os.fsdecode(sys.stdin.buffer.read())))' \
+	    <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/py"
+	diff -u "$BATS_TEST_TMPDIR/py" "$BATS_TEST_TMPDIR/c"
+}
+
+@test "writer: empty containers and nesting in indented form" {
+	run "$LIBCHECK" json <<<'{"a":[],"b":{},"c":[{}]}'
+	assert_success
+	assert_output "$(printf '{\n  "a": [],\n  "b": {},\n  "c": [\n    {}\n  ]\n}')"
+}
+
+@test "float repr: shortest round trip, Python's notation switches" {
+	printf '%s\n' 1.0 1e16 1.5e-7 0.0001 0.00001 0.1 -0.0 1e22 100.0 \
+	    1234567890123456.0 12345678901234567.0 2.5e-320 \
+	    1.7976931348623157e308 inf -inf nan 0.30000000000000004 \
+	    >"$BATS_TEST_TMPDIR/in"
+	"$LIBCHECK" float <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/c"
+	"$PYTHON" -c 'import sys, json
+for l in sys.stdin:
+    print(json.dumps(float(l)))' <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/py"
+	diff -u "$BATS_TEST_TMPDIR/py" "$BATS_TEST_TMPDIR/c"
+}
+
+@test "fnmatch: agrees with Python fnmatch.fnmatchcase" {
+	# pattern | string; the verdict comes from Python.
+	local fails=0 p s want got
+	while IFS='|' read -r p s; do
+		want=$("$PYTHON" -c 'import sys, fnmatch
+print(int(fnmatch.fnmatchcase(sys.argv[2], sys.argv[1])))' "$p" "$s")
+		got=1
+		"$LIBCHECK" fnmatch "$p" "$s" || got=0
+		if [ "$want" != "$got" ]; then
+			echo "fnmatch '$p' '$s': python $want, ours $got"
+			fails=$((fails + 1))
+		fi
+	done <<'CASES'
+tasks/WP*.md|tasks/WP01-x.md
+tasks/WP*.md|tasks/sub/WP01.md
+*.md|a/b/c.md
+*|
+?|
+?|é
+??|é
+[!a]*|abc
+[!a]*|bcd
+[]]|]
+[!]]x|ax
+[a-|[a-
+[z-a]|m
+a[|a[
+*.[ch]|x.c
+*.[ch]|x.h
+*.[ch]|x.o
+\*|\x
+[\]|\
+a*b*c|aXXbYYc
+a*b*c|aXXbYY
+*a*|bbb
+[0-9][0-9][0-9]-*|045-x
+handoff/*.json|handoff/a.json
+spec.md|spec.mdx
+CASES
+	[ "$fails" -eq 0 ]
+}
+
+@test "ulid: 48-bit time and 80 bits in Crockford base32" {
+	run "$LIBCHECK" ulid 1771875460000 00112233445566778899
+	assert_success
+	assert_output 01KJ603RX0008J4CT4ANK7F24S
+	run "$LIBCHECK" ulid 0 00000000000000000000
+	assert_output 00000000000000000000000000
+	run "$LIBCHECK" ulid 281474976710655 ffffffffffffffffffff
+	assert_output 7ZZZZZZZZZZZZZZZZZZZZZZZZZ
+}
+
+@test "iso time: strict parse of UTC Z times" {
+	local in want want_status
+	while IFS='|' read -r in want want_status; do
+		run "$LIBCHECK" iso "$in"
+		if [ "$status" -ne "$want_status" ]; then
+			echo "iso '$in': status $status, want $want_status"
+			return 1
+		fi
+		if [ "$want_status" -eq 0 ]; then
+			assert_output "$want"
+		else
+			assert_output --partial "not an ISO 8601 UTC time"
+		fi
+	done <<'CASES'
+2026-02-23T19:37:40Z|1771875460.000|0
+1970-01-01T00:00:00Z|0.000|0
+2024-02-29T12:00:00.5Z|1709208000.500|0
+2026-02-23T19:37:40.123456Z|1771875460.123|0
+2023-02-29T12:00:00Z||1
+2026-02-23T19:37:40+00:00||1
+2026-02-23 19:37:40Z||1
+2026-13-01T00:00:00Z||1
+2026-02-23T24:00:00Z||1
+2026-02-23T19:37:40.Z||1
+CASES
+}
+
+@test "SOURCE_DATE_EPOCH: honoured, and a malformed value is refused" {
+	SOURCE_DATE_EPOCH=1771875460 run "$LIBCHECK" now
+	assert_success
+	assert_output 2026-02-23T19:37:40Z
+	SOURCE_DATE_EPOCH=12abc run "$LIBCHECK" now
+	assert_failure 2
+	assert_output --partial "SOURCE_DATE_EPOCH: not a number of seconds"
+}

@@ -1,0 +1,122 @@
+/*
+ * A driver that exposes the shared library to the test suite, so that its
+ * pieces can be compared with Python one at a time:
+ *
+ *	libcheck json [-c]	JSON on stdin, printed by the writer
+ *	libcheck string		stdin's bytes as one JSON string literal
+ *	libcheck float		one double a line, printed as Python's repr
+ *	libcheck fnmatch P S	exit 0 when S matches P
+ *	libcheck ulid MS HEX	the ULID of MS and 10 bytes given in hex
+ *	libcheck iso TIME	the epoch seconds of an ISO 8601 Z time
+ *	libcheck now		hf_isotime(hf_now())
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
+	    "string | ulid ms hex | iso time | now\n");
+	exit(HF_EUSAGE);
+}
+
+static int
+json(int argc, char **argv)
+{
+	struct hf_buf in;
+	cJSON *root;
+
+	hf_readall(NULL, &in);
+	if ((root = cJSON_ParseWithLength(in.data, in.len)) == NULL)
+		hf_die(HF_EDATA, "not JSON");
+	hf_json_print(root, argc > 1 && strcmp(argv[1], "-c") == 0 ? 0 : 2);
+	cJSON_Delete(root);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
+/* cJSON strings end at a NUL, so raw bytes go straight to the escaper. */
+static int
+string(void)
+{
+	struct hf_buf in;
+	struct hf_str out = { 0 };
+
+	hf_readall(NULL, &in);
+	hf_json_string(&out, in.data, in.len);
+	hf_straddc(&out, '\n');
+	hf_write(out.s, out.len);
+	hf_strfree(&out);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
+static int
+floats(void)
+{
+	char line[128], repr[32];
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		hf_float_repr(strtod(line, NULL), repr);
+		printf("%s\n", repr);
+	}
+	return HF_OK;
+}
+
+static int
+ulid(const char *ms, const char *hex)
+{
+	unsigned char rnd[10];
+	char out[27];
+	unsigned v;
+	int i;
+
+	if (strlen(hex) != 20)
+		usage();
+	for (i = 0; i < 10; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			usage();
+		rnd[i] = (unsigned char)v;
+	}
+	hf_ulid(strtoull(ms, NULL, 10), rnd, out);
+	printf("%s\n", out);
+	return HF_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char buf[21];
+	time_t t;
+	unsigned ms;
+
+	hf_setprogname(argv[0]);
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "json") == 0)
+		return json(argc - 1, argv + 1), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "string") == 0)
+		return string(), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "float") == 0)
+		return floats(), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "fnmatch") == 0 && argc == 4)
+		return hf_fnmatch(argv[2], argv[3]) ? 0 : 1;
+	if (strcmp(argv[1], "ulid") == 0 && argc == 4)
+		return ulid(argv[2], argv[3]), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "iso") == 0 && argc == 3) {
+		if (hf_parseiso(argv[2], &t, &ms) != 0)
+			hf_die(HF_EDATA, "%s: not an ISO 8601 UTC time", argv[2]);
+		printf("%lld.%03u\n", (long long)t, ms);
+		hf_exit(HF_OK);
+	}
+	if (strcmp(argv[1], "now") == 0) {
+		hf_isotime(hf_now(), buf);
+		printf("%s\n", buf);
+		hf_exit(HF_OK);
+	}
+	usage();
+}
