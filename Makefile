@@ -5,6 +5,7 @@
 # (make handoff, check, verify, handoff-all) lives in handoff.mk.
 
 .DEFAULT_GOAL := all
+SHELL	:= /bin/bash
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -117,7 +118,8 @@ deps-test: deps-build
 # and for CI logs alike.
 test: all $(TESTPROGS) deps-test
 	@mkdir -p build
-	@HANDOFF_BIN="$(CURDIR)/$(BIN)" HANDOFF_TESTBIN="$(CURDIR)/$(OBJ)/test" \
+	@set -o pipefail; \
+	HANDOFF_BIN="$(CURDIR)/$(BIN)" HANDOFF_TESTBIN="$(CURDIR)/$(OBJ)/test" \
 	    bats --tap tests/ | tee build/test.tap; \
 	status=$$?; \
 	awk '/^ok .*# skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
@@ -134,8 +136,8 @@ lint: deps-test
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
-	cp $(PROGS) $(DESTDIR)$(BINDIR)/
-	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(PROGS),cp $(PROGS) $(DESTDIR)$(BINDIR)/)
+	$(if $(MAN1),cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(wildcard handoff.mk),cp handoff.mk $(DESTDIR)$(DATADIR)/)
 	$(if $(wildcard filters/*.sh.in),cp filters/*.sh.in $(DESTDIR)$(DATADIR)/)
