@@ -7,6 +7,7 @@
  * failure ends the program cleanly instead of being checked at each call.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,25 @@
 #include "hf.h"
 
 static const char *progname = "handoff";
+
+#ifdef HF_FUZZ
+jmp_buf *hf_fuzz_env;
+#endif
+
+/*
+ * Every way out of a filter passes here. A fuzzing build runs a filter's
+ * main() many times in one process, so there an exit returns to the
+ * fuzzing driver instead of ending the process.
+ */
+static void __attribute__((noreturn))
+leave(int status)
+{
+#ifdef HF_FUZZ
+	if (hf_fuzz_env != NULL)
+		longjmp(*hf_fuzz_env, status + 1);
+#endif
+	exit(status);
+}
 
 void
 hf_setprogname(const char *argv0)
@@ -44,7 +64,7 @@ hf_die(int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(status);
+	leave(status);
 }
 
 void
@@ -58,7 +78,7 @@ hf_dieio(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(saved));
-	exit(HF_EUSAGE);
+	leave(HF_EUSAGE);
 }
 
 void
@@ -96,7 +116,7 @@ hf_dieat(int status, const char *file, unsigned long line, unsigned long col,
 	va_start(ap, fmt);
 	hf_vwarnat(file, line, col, fmt, ap);
 	va_end(ap);
-	exit(status);
+	leave(status);
 }
 
 /*
@@ -176,5 +196,5 @@ void
 hf_exit(int status)
 {
 	hf_flush();
-	exit(status);
+	leave(status);
 }

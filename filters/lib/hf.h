@@ -29,6 +29,15 @@
 #define HF_STDIN_NAME	"<stdin>"
 
 /* err.c */
+#ifdef HF_FUZZ
+#include <setjmp.h>
+/*
+ * Fuzzing builds only: when set, every exit of the library longjmps here
+ * with the exit status plus one, so a filter's main() can run repeatedly
+ * in one process.
+ */
+extern jmp_buf *hf_fuzz_env;
+#endif
 void	 hf_setprogname(const char *);
 const char *hf_progname(void);
 /* "prog: message" and exit with status. */
