@@ -1,0 +1,424 @@
+/*
+ * nsgen: write namespace.json, the identity of a handoff package, from
+ * key=value pairs.
+ *
+ * The namespace ends up in file names, git commands and the replay script,
+ * so every field is checked against a narrow syntax, and all problems are
+ * reported in one run: whoever fixes the input should not have to rerun
+ * the tool once per mistake.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hf.h"
+
+/* The longest value accepted for any key, in bytes (a file name's limit). */
+#define NSGEN_VALUE_MAX	255
+/* Longer than any key; a line is read up to key, '=' and value. */
+#define NSGEN_KEY_MAX	32
+
+enum key {
+	K_SCOPE, K_SLUG, K_BRANCH, K_COMMIT, K_MISSION, K_MVERSION, K_STEP,
+	K_GENERATED, NKEYS
+};
+
+/* The keys in the order of namespace.json. */
+static const char *const keyname[NKEYS] = {
+	"project_scope_id", "feature_slug", "source_branch", "source_commit",
+	"mission_key", "manifest_version", "step_id", "generated_at"
+};
+
+struct state {
+	char		*value[NKEYS];	/* NULL: not given */
+	const char	*file[NKEYS];	/* where it was given: NULL for */
+	unsigned long	 line[NKEYS];	/* an argument */
+	cJSON		*steps;		/* required_by_step of -m, or NULL */
+	const char	*manifest;
+	int		 bad;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: nsgen [-m manifest.json] [key=value ...]\n");
+}
+
+/*
+ * One problem: "nsgen: [file:line: ]what".  Arguments have no place to
+ * point at, so their problems carry only the key.
+ */
+static void
+problem(struct state *st, const char *file, unsigned long line,
+    unsigned long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (file != NULL)
+		hf_vwarnat(file, line, col, fmt, ap);
+	else {
+		fprintf(stderr, "%s: ", hf_progname());
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	st->bad = 1;
+}
+
+/*
+ * A string as shown in messages: a JSON literal, so that any byte is
+ * visible, cut short after QUOTE_MAX bytes.
+ */
+#define QUOTE_MAX	64
+static char *
+quote(const char *s, size_t len)
+{
+	struct hf_str b = { NULL, 0, 0 };
+
+	hf_json_string(&b, s, len > QUOTE_MAX ? QUOTE_MAX : len);
+	if (len > QUOTE_MAX)
+		hf_straddstr(&b, "...");
+	return b.s;
+}
+
+static int
+islowerdigit(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int
+isalnumascii(int c)
+{
+	return islowerdigit(c) || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * A name made of the given characters (besides lowercase letters and
+ * digits, or all ASCII letters and digits when upper is set), not
+ * beginning with '-' or '.'.
+ */
+static const char *
+badname(const char *s, const char *extra, int upper, char *why, size_t size)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (upper ? isalnumascii(*p) : islowerdigit(*p))
+			continue;
+		if (strchr(extra, *p) != NULL)
+			continue;
+		if (*p >= ' ' && *p <= '~')
+			snprintf(why, size, "'%c' is not allowed", *p);
+		else
+			snprintf(why, size, "byte 0x%02x is not allowed", *p);
+		return why;
+	}
+	if (*s == '-' || *s == '.')
+		snprintf(why, size, "must not begin with '%c'", *s);
+	else
+		return NULL;
+	return why;
+}
+
+/*
+ * A branch name that git accepts (git-check-ref-format(1) for
+ * refs/heads/NAME, plus the restrictions of git branch).
+ */
+static const char *
+badbranch(const char *s, char *why, size_t size)
+{
+	static const char forbidden[] = " ~^:?*[\\";
+	const unsigned char *p;
+	const char *c, *slash;
+	size_t n = strlen(s), clen;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < ' ' || *p == 0x7f) {
+			snprintf(why, size, "control character 0x%02x", *p);
+			return why;
+		}
+		if (strchr(forbidden, *p) != NULL) {
+			snprintf(why, size, "'%c' is not allowed", *p);
+			return why;
+		}
+	}
+	if (*s == '-')
+		return "must not begin with '-'";
+	if (strcmp(s, "@") == 0 || strcmp(s, "HEAD") == 0)
+		return "is not a branch name";
+	if (*s == '/' || s[n - 1] == '/')
+		return "must not begin or end with '/'";
+	if (s[n - 1] == '.')
+		return "must not end with '.'";
+	if (strstr(s, "//") != NULL)
+		return "must not contain '//'";
+	if (strstr(s, "..") != NULL)
+		return "must not contain '..'";
+	if (strstr(s, "@{") != NULL)
+		return "must not contain '@{'";
+	for (c = s; c != NULL; c = slash != NULL ? slash + 1 : NULL) {
+		slash = strchr(c, '/');
+		clen = slash != NULL ? (size_t)(slash - c) : strlen(c);
+		if (*c == '.')
+			return "no component may begin with '.'";
+		if (clen >= 5 && memcmp(c + clen - 5, ".lock", 5) == 0)
+			return "no component may end with '.lock'";
+	}
+	return NULL;
+}
+
+static const char *
+badcommit(const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((n != 40 && n != 64) || strspn(s, "0123456789abcdef") != n)
+		return "must be 40 or 64 lowercase hexadecimal digits";
+	return NULL;
+}
+
+/* Check one value; returns why it is wrong, or NULL. */
+static const char *
+badvalue(enum key k, const char *v, char *why, size_t size)
+{
+	const unsigned char *p;
+	time_t t;
+
+	if (*v == '\0')
+		return "empty value";
+	if (strlen(v) > NSGEN_VALUE_MAX) {
+		snprintf(why, size, "longer than %d bytes", NSGEN_VALUE_MAX);
+		return why;
+	}
+	switch (k) {
+	case K_SCOPE:
+		return badname(v, "._-", 1, why, size);
+	case K_SLUG:
+		return badname(v, "-", 0, why, size);
+	case K_BRANCH:
+		return badbranch(v, why, size);
+	case K_COMMIT:
+		return badcommit(v);
+	case K_MISSION:
+	case K_STEP:
+		return badname(v, "_-", 0, why, size);
+	case K_MVERSION:
+		for (p = (const unsigned char *)v; *p != '\0'; p++)
+			if (*p <= ' ' || *p == 0x7f)
+				return "white space or control character";
+		return NULL;
+	case K_GENERATED:
+		if (hf_parseiso(v, &t, NULL) == -1)
+			return "not an ISO 8601 UTC time "
+			    "(YYYY-MM-DDTHH:MM:SS[.fff]Z)";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Take one "key=value"; file and line say where it came from. */
+static void
+take(struct state *st, char *kv, const char *file, unsigned long line)
+{
+	const char *why;
+	char buf[128], *v, *q;
+	int k;
+
+	if ((v = hf_splitkv(kv)) == NULL) {
+		q = quote(kv, strlen(kv));
+		problem(st, file, line, 0, "%s: not key=value", q);
+		free(q);
+		return;
+	}
+	for (k = 0; k < NKEYS; k++)
+		if (strcmp(kv, keyname[k]) == 0)
+			break;
+	if (k == NKEYS) {
+		q = quote(kv, strlen(kv));
+		problem(st, file, line, 0, "%s: unknown key", q);
+		free(q);
+		return;
+	}
+	if (st->value[k] != NULL) {
+		problem(st, file, line, 0, "%s: given more than once",
+		    keyname[k]);
+		return;
+	}
+	st->value[k] = hf_strdup(v);
+	st->file[k] = file;
+	st->line[k] = line;
+	/* An empty step_id is the same as none: a Make variable left empty. */
+	if (k == K_STEP && *v == '\0')
+		return;
+	if ((why = badvalue(k, v, buf, sizeof(buf))) != NULL) {
+		q = quote(v, strlen(v));
+		problem(st, file, line, 0, "%s: %s: %s", keyname[k], q, why);
+		free(q);
+	}
+}
+
+/*
+ * Read key=value lines.  Blank lines and lines beginning with '#' are
+ * skipped.  A line is read only as far as the longest key and value can
+ * reach; what is cut off is reported as a value too long.
+ */
+static void
+readlines(struct state *st, FILE *fp)
+{
+	char buf[NSGEN_KEY_MAX + 1 + NSGEN_VALUE_MAX + 2];
+	unsigned long line = 0;
+	size_t len;
+	int c, cut, nul;
+
+	for (;;) {
+		len = 0;
+		cut = nul = 0;
+		while ((c = getc(fp)) != EOF && c != '\n') {
+			if (c == '\0')
+				nul = 1;
+			if (len < sizeof(buf) - 1)
+				buf[len++] = (char)c;
+			else
+				cut = 1;
+		}
+		if (c == EOF && len == 0 && !cut)
+			break;
+		line++;
+		buf[len] = '\0';
+		if (nul)
+			problem(st, HF_STDIN_NAME, line, 0, "NUL byte in line");
+		else if (len == 0 || buf[0] == '#')
+			;
+		else
+			take(st, buf, HF_STDIN_NAME, line);
+		if (c == EOF)
+			break;
+	}
+	if (ferror(fp))
+		hf_dieio("%s", HF_STDIN_NAME);
+}
+
+/* Load the steps of -m; problems there are bad input like any other. */
+static void
+loadmanifest(struct state *st)
+{
+	struct hf_buf b;
+	const char *end, *p;
+	unsigned long line = 1, col = 1;
+	cJSON *root;
+
+	hf_readall(st->manifest, &b);
+	root = cJSON_ParseWithLengthOpts(b.data, b.len + 1, &end, 1);
+	if (root == NULL) {
+		end = cJSON_GetErrorPtr();
+		for (p = b.data; end != NULL && p < end && *p != '\0'; p++) {
+			if (*p == '\n') {
+				line++;
+				col = 1;
+			} else
+				col++;
+		}
+		problem(st, b.name, line, col, "invalid JSON");
+		hf_buffree(&b);
+		return;
+	}
+	st->steps = cJSON_DetachItemFromObjectCaseSensitive(root,
+	    "required_by_step");
+	if (!cJSON_IsObject(st->steps)) {
+		problem(st, b.name, 0, 0, "no required_by_step object");
+		cJSON_Delete(st->steps);
+		st->steps = NULL;
+	}
+	cJSON_Delete(root);
+	hf_buffree(&b);
+}
+
+static void
+checkstep(struct state *st)
+{
+	const char *step = st->value[K_STEP];
+	char *q;
+
+	if (st->steps == NULL || step == NULL || *step == '\0')
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(st->steps, step) == NULL) {
+		q = quote(step, strlen(step));
+		problem(st, st->file[K_STEP], st->line[K_STEP], 0,
+		    "step_id: %s: not a step of %s", q, st->manifest);
+		free(q);
+	}
+}
+
+static void
+output(const struct state *st)
+{
+	cJSON *ns;
+	int k;
+
+	ns = cJSON_CreateObject();
+	cJSON_AddStringToObject(ns, "schema_version", "1");
+	for (k = 0; k < NKEYS; k++) {
+		if (k == K_STEP && (st->value[k] == NULL ||
+		    *st->value[k] == '\0'))
+			cJSON_AddNullToObject(ns, keyname[k]);
+		else
+			cJSON_AddStringToObject(ns, keyname[k], st->value[k]);
+	}
+	hf_json_print(ns, 2);
+	cJSON_Delete(ns);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct state st;
+	int ch, i, k, readstdin;
+
+	hf_setprogname(argv[0]);
+	memset(&st, 0, sizeof(st));
+	while ((ch = getopt(argc, argv, "hm:")) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			hf_exit(HF_OK);
+		case 'm':
+			st.manifest = optarg;
+			break;
+		default:
+			usage(stderr);
+			exit(HF_EUSAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (st.manifest != NULL)
+		loadmanifest(&st);
+	readstdin = argc == 0;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (!readstdin)
+				readlines(&st, stdin);
+			readstdin = 1;
+		} else
+			take(&st, argv[i], NULL, 0);
+	}
+	if (argc == 0)
+		readlines(&st, stdin);
+	for (k = 0; k < NKEYS; k++)
+		if (k != K_STEP && st.value[k] == NULL)
+			problem(&st, NULL, 0, 0, "%s: missing", keyname[k]);
+	checkstep(&st);
+	if (st.bad)
+		exit(HF_EDATA);
+	output(&st);
+	for (k = 0; k < NKEYS; k++)
+		free(st.value[k]);
+	cJSON_Delete(st.steps);
+	hf_exit(HF_OK);
+}
