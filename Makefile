@@ -168,6 +168,16 @@ clean:
 
 .PHONY: all deps-build deps-test test lint install uninstall clean
 
+# --- fuzzing ---------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=60] builds every libFuzzer target into build/fuzz/
+# (clang needed) and runs each for FUZZ_SECONDS; see tests/fuzz/fuzz.mk.
+FUZZ_SECONDS ?= 60
+fuzz fuzz-build: deps-build
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk $@ \
+	    FUZZ_SECONDS=$(FUZZ_SECONDS)
+.PHONY: fuzz fuzz-build
+# --- end of fuzzing ----------------------------------------------------------
+
 # The pipeline: make handoff, check, verify, handoff-all.
 ifneq ($(wildcard handoff.mk),)
 include handoff.mk
