@@ -1,0 +1,796 @@
+# handoff.mk - build, check and verify mission handoff packages.
+#
+# Include it from a project's Makefile, or run it directly:
+#	make -f /usr/local/share/handoff/handoff.mk handoff FEATURE=slug
+# See handoff.mk(5) for the targets and variables.
+#
+# How staleness is decided cheaply: every package file is built in BUILD
+# (inside .git by default) from stamp files that hold what the file is
+# derived from (git object ids, commit ids and times, parameters).  The
+# stamps are rewritten only when their content changes, so Make's mtime
+# comparison reruns exactly the filters whose inputs changed.  The stamps
+# are refreshed by one shell "probe" at parse time, and the probe itself is
+# skipped when the HEAD commit and every parameter equal those of the last
+# run, so a run with nothing to do starts no process at all.
+
+HANDOFF_MK := $(abspath $(lastword $(MAKEFILE_LIST)))
+HF_HOME := $(patsubst %/,%,$(dir $(HANDOFF_MK)))
+
+# The filters: beside handoff.mk in a source tree, on PATH when installed.
+# HANDOFF_BIN names their directory explicitly (make test sets it).
+HANDOFF_BIN ?= $(if $(wildcard $(HF_HOME)/bin/nsgen),$(HF_HOME)/bin)
+HF_BINDIR := $(if $(HANDOFF_BIN),$(patsubst %/,%,$(abspath $(HANDOFF_BIN)))/)
+YAML2JSON ?= $(HF_BINDIR)yaml2json
+TREEHASH ?= $(HF_BINDIR)treehash
+EVCAT ?= $(HF_BINDIR)evcat
+NSGEN ?= $(HF_BINDIR)nsgen
+MATRIXGEN ?= $(HF_BINDIR)matrixgen
+TAPNOTE ?= $(HF_BINDIR)tapnote
+GIT ?= git
+# The generate.sh template: in the source tree under filters/, installed
+# beside handoff.mk.
+HANDOFF_TEMPLATE ?= $(firstword $(wildcard $(HF_HOME)/filters/generate.sh.in \
+	$(HF_HOME)/generate.sh.in))
+# Targets that must exist before a package is built (the including
+# Makefile sets this to its filter binaries).
+HANDOFF_TOOLS ?=
+
+# User variables; see handoff.mk(5).
+REPO ?= .
+FEATURE ?=
+FEATURE_DIR ?= $(REPO)/kitty-specs/$(FEATURE)
+OUT ?= $(FEATURE_DIR)/handoff
+MISSION ?=
+MANIFEST ?=
+SOURCE_COMMIT ?=
+SOURCE_BRANCH ?=
+PROJECT_SCOPE_ID ?=
+STEP_ID ?=
+PINS ?=
+NOTES ?=
+TEST_CMD ?=
+SCENARIOS ?=
+EXCLUDE ?=
+FORCE ?=
+
+.DELETE_ON_ERROR:
+.PHONY: handoff check verify verification handoff-all handoff-help hf-force
+hf-force:
+
+HF_FILES := namespace.json artifact-manifest.json artifact-tree.json \
+	events.jsonl version-matrix.md verification.md generate.sh
+
+hf_empty :=
+hf_space := $(hf_empty) $(hf_empty)
+hf_comma := ,
+define hf_nl
+
+
+endef
+# Shell single-quoting of a make value.
+hf_q = '$(subst ','\'',$1)'
+# Top-level scalar value of KEY ($2) in JSON text $1 formatted like
+# json.dumps(indent=2); null reads as empty.
+hf_jval = $(filter-out null,$(patsubst "%",%,$(patsubst %$(hf_comma),%,$(patsubst \
+	@@K@@%,%,$(filter @@K@@%,$(subst "$2": ,@@K@@,$(subst $(hf_nl), ,$1)))))))
+# The nearest directory at or above $1 that holds .git.
+hf_top = $(if $(wildcard $1/.git),$1,$(if $(filter-out /,$1),$(if $1,$(call \
+	hf_top,$(patsubst %/,%,$(dir $1))))))
+
+HF_REPO := $(abspath $(REPO))
+HF_FD := $(abspath $(FEATURE_DIR))
+HF_ROOT := $(patsubst $(HF_REPO)/%,%,$(HF_FD))
+HF_OUT := $(abspath $(OUT))
+HF_TOP := $(call hf_top,$(HF_REPO))
+HF_DOTGIT := $(if $(HF_TOP),$(HF_TOP)/.git)
+HF_GITDIR := $(if $(HF_DOTGIT),$(if $(wildcard $(HF_DOTGIT)/.),$(HF_DOTGIT),$(abspath \
+	$(HF_TOP)/$(patsubst gitdir:%,%,$(subst gitdir: ,gitdir:,$(strip \
+	$(file <$(HF_DOTGIT))))))))
+BUILD ?= $(if $(HF_GITDIR),$(HF_GITDIR)/handoff/$(FEATURE),/tmp/handoff-$(FEATURE))
+HF_B := $(abspath $(BUILD))
+HF_P := $(HF_B)/pkg
+
+# Which goals need the feature resolved.
+HF_GOALS := $(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))
+HF_NEED := $(filter handoff check verify verification,$(HF_GOALS))
+HF_PINNED := $(filter check verify,$(HF_GOALS))
+
+# The shell library every recipe uses (exported as HF_LIB and run with
+# eval), kept unexpanded by $(value) so it is plain sh.
+define HF_LIB_TEXT
+hf_err() { printf 'handoff: %s\n' "$*" >&2; }
+hf_git() { "${GIT:-git}" -C "$HF_REPO" "$@"; }
+# Epoch seconds as ISO 8601 UTC, by civil-from-days arithmetic.
+hf_iso() {
+	hs=$1; hd=$((hs / 86400)); hr=$((hs % 86400)); hz=$((hd + 719468))
+	he=$((hz / 146097)); hdoe=$((hz - he * 146097))
+	hyoe=$(((hdoe - hdoe / 1460 + hdoe / 36524 - hdoe / 146096) / 365))
+	hy=$((hyoe + he * 400)); hdoy=$((hdoe - (365 * hyoe + hyoe / 4 - hyoe / 100)))
+	hmp=$(((5 * hdoy + 2) / 153)); hdd=$((hdoy - (153 * hmp + 2) / 5 + 1))
+	if [ "$hmp" -lt 10 ]; then hm=$((hmp + 3)); else hm=$((hmp - 9)); fi
+	if [ "$hm" -le 2 ]; then hy=$((hy + 1)); fi
+	printf '%04d-%02d-%02dT%02d:%02d:%02dZ' "$hy" "$hm" "$hdd" \
+	    $((hr / 3600)) $((hr % 3600 / 60)) $((hr % 60))
+}
+# Top-level scalar of a json.dumps(indent=2) file: hf_jget FILE KEY.
+hf_jget() {
+	[ -r "$1" ] || return 1
+	while IFS= read -r hl; do
+		case $hl in
+		"  \"$2\": "*)
+			hv=${hl#*\": }; hv=${hv%,}
+			case $hv in
+			null) hv= ;;
+			\"*\") hv=${hv#\"}; hv=${hv%\"} ;;
+			esac
+			printf '%s\n' "$hv"; return 0 ;;
+		esac
+	done <"$1"
+	return 1
+}
+# Value of "key" in a one-line JSON text: hf_jline TEXT KEY.
+hf_jline() {
+	hv=${1#*\"$2\": \"}
+	[ "$hv" = "$1" ] && hv=${1#*\"$2\":\"}
+	[ "$hv" = "$1" ] && return 1
+	printf '%s\n' "${hv%%\"*}"
+}
+# Replace $2 atomically with $1 when they differ, else drop $1.
+hf_mvdiff() {
+	if [ -f "$2" ] && cmp -s "$1" "$2"; then rm -f "$1"; else mv -f "$1" "$2"; fi
+}
+# The committed tree of the feature as the object stream treehash -g reads.
+hf_stream() {
+	hf_git ls-tree -r --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
+	    "$1:./$HF_ROOT" | sed -n 's/^blob //p' |
+	    hf_git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'
+}
+# The manifest YAML: from git at the source commit, or a work-tree file.
+hf_manifest_yaml() {
+	if [ -n "$HF_MAN_FILE" ]; then cat "$HF_MAN_FILE"
+	else hf_git cat-file blob "$HF_MAN_OID"; fi
+}
+hf_excl() {
+	hx=
+	for hp in $EXCLUDE; do hx="$hx -x $hp"; done
+	printf '%s' "$hx"
+}
+hf_mk_manifest() {	# out source_commit captured_at
+	hf_manifest_yaml | "$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" >"$1"
+}
+hf_mk_tree() {	# out manifest.json source_commit captured_at [tree_commit]
+	set -f
+	if [ -n "$5" ]; then
+		hf_stream "$5" | "$TREEHASH" -g $(hf_excl) -f "$HF_SLUG" -r "$HF_ROOT" \
+		    -m "$2" -s "$3" -T "$4" -t "$5" >"$1"
+	else
+		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $(hf_excl) -f "$HF_SLUG" \
+		    -r "$HF_ROOT" -m "$2" -s "$3" -T "$4" >"$1"
+	fi
+}
+hf_mk_events() {	# out scope branch source_commit at
+	if [ -n "$HF_EV_OID" ]; then
+		hf_git cat-file blob "$HF_EV_OID" | "$EVCAT" -f "$HF_SLUG" -p "$2" \
+		    -b "$3" -s "$4" -t "$5" >"$1"
+	else
+		"$EVCAT" -n -f "$HF_SLUG" -p "$2" -b "$3" -s "$4" -t "$5" </dev/null >"$1"
+	fi
+}
+hf_mk_ns() {	# out manifest.json scope branch source_commit mission step generated_at
+	hmv=$(hf_jget "$2" manifest_version) || hmv=
+	set -- "$1" "$2" "project_scope_id=$3" "feature_slug=$HF_SLUG" \
+	    "source_branch=$4" "source_commit=$5" "mission_key=$6" \
+	    "manifest_version=$hmv" "step_id=$7" "generated_at=$8"
+	if [ "$9" = "step_id=" ]; then
+		hout=$1; hman=$2; shift 2
+		"$NSGEN" -m "$hman" "$1" "$2" "$3" "$4" "$5" "$6" "$8" >"$hout"
+	else
+		hout=$1; hman=$2; shift 2
+		"$NSGEN" -m "$hman" "$@" >"$hout"
+	fi
+}
+hf_pins() {
+	if [ -n "$PINS" ]; then cat "$PINS"
+	elif [ -n "$HF_PINS_OID" ]; then hf_git cat-file blob "$HF_PINS_OID"
+	fi
+}
+hf_mk_matrix() {	# out manifest.json namespace.json
+	if [ -n "$NOTES" ]; then
+		hf_pins | "$MATRIXGEN" -m "$2" -n "$3" -N "$NOTES" -r "$HF_ROOT" >"$1"
+	else
+		hf_pins | "$MATRIXGEN" -m "$2" -n "$3" -r "$HF_ROOT" >"$1"
+	fi
+}
+# Without TEST_CMD the note says plainly that no test ran (a FAIL), dated
+# by the source commit so that it stays put; with it, the note records
+# this run: its HEAD and its time.
+hf_mk_verification() {	# out branch source_commit date
+	hvsc=$3 hvdate=$4
+	set -- "$1" -b "$2" -s "$3"
+	[ -n "$SCENARIOS" ] && set -- "$@" -m "$SCENARIOS"
+	hout=$1; shift
+	if [ -z "$TEST_CMD" ]; then
+		"$TAPNOTE" -n "$@" -d "$hvdate" -H "$hvsc" </dev/null >"$hout"
+		hst=$?
+	else
+		hhead=$(hf_git rev-parse HEAD)
+		sh -c "$TEST_CMD" >"$hout.tap"
+		"$TAPNOTE" "$@" -H "$hhead" -r "$TEST_CMD" "$hout.tap" >"$hout"
+		hst=$?
+		rm -f "$hout.tap"
+	fi
+	# A FAIL note is still a note; only unusable input is an error.
+	[ "$hst" -le 1 ]
+}
+hf_sedq() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g' -e "s/'/'\\\\\\\\''/g"; }
+hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
+	hmv=$(hf_jget "$2" manifest_version) || hmv=
+	hman=
+	[ -n "$HF_MAN_FILE" ] && hman=$HF_MAN_REL
+	sed -e "s|@SOURCE_COMMIT@|$(hf_sedq "$5")|g" \
+	    -e "s|@SOURCE_BRANCH@|$(hf_sedq "$4")|g" \
+	    -e "s|@FEATURE_SLUG@|$(hf_sedq "$HF_SLUG")|g" \
+	    -e "s|@MISSION_KEY@|$(hf_sedq "$6")|g" \
+	    -e "s|@MANIFEST_VERSION@|$(hf_sedq "$hmv")|g" \
+	    -e "s|@PROJECT_SCOPE_ID@|$(hf_sedq "$3")|g" \
+	    -e "s|@STEP_ID@|$(hf_sedq "$7")|g" \
+	    -e "s|@ROOT_PATH@|$(hf_sedq "$HF_ROOT")|g" \
+	    -e "s|@MANIFEST@|$(hf_sedq "$hman")|g" \
+	    -e "s|@SOURCE_DATE_EPOCH@|$(hf_sedq "$HF_SDE")|g" \
+	    -e "s|@TEST_CMD@|$(hf_sedq "$TEST_CMD")|g" \
+	    -e "s|@SCENARIOS@|$(hf_sedq "$HF_SCEN_REL")|g" \
+	    -e "s|@PINS@|$(hf_sedq "$HF_PINS_REL")|g" \
+	    -e "s|@NOTES@|$(hf_sedq "$HF_NOTES_REL")|g" \
+	    "$HANDOFF_TEMPLATE" >"$1"
+}
+# Copy the built package into OUT: new files are written, identical ones
+# left alone (mtime included), differing ones only with FORCE=1.
+hf_install() {
+	mkdir -p "$HF_OUT" || return 2
+	hrefused=
+	for hf in $HF_FILES; do
+		if [ -f "$HF_OUT/$hf" ]; then
+			cmp -s "$HF_P/$hf" "$HF_OUT/$hf" && continue
+			if [ "$FORCE" != 1 ] && [ "${HF_ONLY:-$hf}" = "$hf" ]; then
+				hrefused="$hrefused $hf"; continue
+			fi
+		fi
+		[ -n "$HF_ONLY" ] && [ "$HF_ONLY" != "$hf" ] && continue
+		htmp="$HF_OUT/.$hf.tmp$$"
+		cp "$HF_P/$hf" "$htmp" || { rm -f "$htmp"; return 2; }
+		case $hf in *.sh) chmod 755 "$htmp" ;; *) chmod 644 "$htmp" ;; esac
+		mv -f "$htmp" "$HF_OUT/$hf" || { rm -f "$htmp"; return 2; }
+		printf 'handoff: wrote %s\n' "$HF_OUT/$hf" >&2
+	done
+	if [ -n "$hrefused" ]; then
+		for hf in $hrefused; do
+			printf 'handoff: %s/%s would change; not overwritten\n' "$HF_OUT" "$hf" >&2
+		done
+		hf_err "run 'make check' to see the differences, FORCE=1 to overwrite"
+		return 1
+	fi
+	return 0
+}
+# Differences between two json.dumps(indent=2) files, by top-level key:
+# hf_jdiff NAME COMMITTED REPLAYED [KEY...]; the KEYs are not compared.
+hf_jdiff() {
+	hname=$1; ha=$2; hb=$3; shift 3
+	awk -v name="$hname" -v skip=" $* " '
+	function keep() { if (key != "") val[which, key] = cur }
+	FNR == 1 { keep(); key = ""; cur = ""; which++ }
+	/^  "/ {
+		keep(); key = $0; sub(/^  "/, "", key); sub(/".*/, "", key)
+		cur = $0; sub(/^  "[^"]*": /, "", cur); sub(/,$/, "", cur)
+		if (!(key in ord)) { ord[key] = ++n; names[n] = key }
+		next
+	}
+	/^   / || /^  [\]}]/ { cur = cur "\n" $0; next }
+	END {
+		keep()
+		for (i = 1; i <= n; i++) {
+			k = names[i]
+			if (index(skip, " " k " ")) continue
+			a = val[1, k]; b = val[2, k]
+			if (((1, k) in val) && ((2, k) in val) && a == b) continue
+			if (!((1, k) in val)) { print name ": " k ": not in the committed file"; continue }
+			if (!((2, k) in val)) { print name ": " k ": in the committed file only"; continue }
+			if (a !~ /\n/ && b !~ /\n/)
+				print name ": " k ": committed " a ", replayed " b
+			else
+				print name ": " k ": differs"
+		}
+	}' "$ha" "$hb"
+}
+# Replay the package with the parameters and timestamps pinned in it, into
+# BUILD/check, and name every difference with the committed one in OUT.
+hf_check() {
+	hc=$HF_B/check; hp=$HF_OUT; hdiff=0; hn=0
+	rm -rf "$hc"; mkdir -p "$hc" || return 2
+	hsc=$(hf_jget "$hp/namespace.json" source_commit)
+	hgat=$(hf_jget "$hp/namespace.json" generated_at)
+	hmat=$(hf_jget "$hp/artifact-manifest.json" captured_at) || hmat=$hgat
+	htat=$(hf_jget "$hp/artifact-tree.json" captured_at) || htat=$hgat
+	htc=
+	hf_jget "$hp/artifact-tree.json" tree_commit >/dev/null && htc=$HF_TREE_COMMIT
+	hevat=$hgat
+	if [ -f "$hp/events.jsonl" ]; then
+		{ IFS= read -r hl1; IFS= read -r hl2; } <"$hp/events.jsonl"
+		case $hl1 in
+		*'"event_type": "handoff_package_created"'*|*'"event_type":"handoff_package_created"'*)
+			[ -z "$hl2" ] && hevat=$(hf_jline "$hl1" at) ;;
+		esac
+	fi
+	hf_mk_manifest "$hc/artifact-manifest.json" "$hsc" "$hmat" || return 2
+	hf_mk_tree "$hc/artifact-tree.json" "$hc/artifact-manifest.json" "$hsc" "$htat" "$htc" || return 2
+	hf_mk_events "$hc/events.jsonl" "$HF_SCOPE" "$HF_BRANCH" "$hsc" "$hevat" || return 2
+	hf_mk_ns "$hc/namespace.json" "$hc/artifact-manifest.json" "$HF_SCOPE" "$HF_BRANCH" \
+	    "$hsc" "$HF_MISSION" "$HF_STEP" "$hgat" || return 2
+	for hf in namespace.json artifact-manifest.json; do
+		hn=$((hn + 1))
+		if [ ! -f "$hp/$hf" ]; then
+			echo "$hf: missing from the package"; hdiff=$((hdiff + 1))
+		elif cmp -s "$hp/$hf" "$hc/$hf"; then
+			echo "$hf: matches"
+		else
+			echo "$hf: differs"; hdiff=$((hdiff + 1))
+			hf_jdiff "$hf" "$hp/$hf" "$hc/$hf"
+		fi
+	done
+	hn=$((hn + 1))
+	if [ ! -f "$hp/artifact-tree.json" ]; then
+		echo "artifact-tree.json: missing from the package"; hdiff=$((hdiff + 1))
+	elif cmp -s "$hp/artifact-tree.json" "$hc/artifact-tree.json"; then
+		echo "artifact-tree.json: matches"
+	else
+		echo "artifact-tree.json: stale"; hdiff=$((hdiff + 1))
+		set -f
+		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -c "$hp/artifact-tree.json" -g \
+		    $(hf_excl) -m "$hc/artifact-manifest.json" | sed 's/^/artifact-tree.json: /'
+		hf_jdiff artifact-tree.json "$hp/artifact-tree.json" "$hc/artifact-tree.json" \
+		    entries total_files present_count absent_count
+	fi
+	hn=$((hn + 1))
+	if [ ! -f "$hp/events.jsonl" ]; then
+		echo "events.jsonl: missing from the package"; hdiff=$((hdiff + 1))
+	else
+		hmsg=$("$EVCAT" -c "$hp/events.jsonl" "$hc/events.jsonl"); hst=$?
+		echo "events.jsonl: $hmsg"
+		[ "$hst" -eq 0 ] || hdiff=$((hdiff + 1))
+	fi
+	# version-matrix.md and generate.sh are compared in full when the
+	# package was made by this pipeline (it has a generate.sh); a
+	# hand-written one is held to its versions block only.
+	if [ -f "$hp/version-matrix.md" ]; then
+		hn=$((hn + 1))
+		if [ -z "$PINS" ] && [ -z "$HF_PINS_OID" ]; then
+			"$MATRIXGEN" -x "$hp/version-matrix.md" 2>/dev/null |
+			    grep -v -e '^source-commit=' -e '^source-branch=' >"$hc/pins"
+			PINS=$hc/pins
+		fi
+		hf_mk_matrix "$hc/version-matrix.md" "$hc/artifact-manifest.json" \
+		    "$hc/namespace.json" || return 2
+		"$MATRIXGEN" -x "$hp/version-matrix.md" >"$hc/versions.committed" 2>&1
+		"$MATRIXGEN" -x "$hc/version-matrix.md" >"$hc/versions.replayed" 2>&1
+		if ! cmp -s "$hc/versions.committed" "$hc/versions.replayed"; then
+			echo "version-matrix.md: versions block differs"; hdiff=$((hdiff + 1))
+			diff "$hc/versions.committed" "$hc/versions.replayed" |
+			    sed -n 's/^< /version-matrix.md: committed: /p; s/^> /version-matrix.md: replayed: /p'
+		elif [ -f "$hp/generate.sh" ] && ! cmp -s "$hp/version-matrix.md" "$hc/version-matrix.md"; then
+			echo "version-matrix.md: differs outside the versions block"; hdiff=$((hdiff + 1))
+		else
+			echo "version-matrix.md: matches"
+		fi
+	fi
+	if [ -f "$hp/generate.sh" ]; then
+		hn=$((hn + 1))
+		hf_mk_generate "$hc/generate.sh" "$hc/artifact-manifest.json" "$HF_SCOPE" \
+		    "$HF_BRANCH" "$hsc" "$HF_MISSION" "$HF_STEP" || return 2
+		if cmp -s "$hp/generate.sh" "$hc/generate.sh"; then
+			echo "generate.sh: matches"
+		else
+			echo "generate.sh: differs"; hdiff=$((hdiff + 1))
+			diff "$hp/generate.sh" "$hc/generate.sh" |
+			    sed -n 's/^< \([A-Z_]*=.*\)/generate.sh: committed: \1/p; s/^> \([A-Z_]*=.*\)/generate.sh: replayed: \1/p'
+		fi
+	fi
+	if [ "$hdiff" -eq 0 ]; then
+		echo "check: the package matches its replay ($hn files)"
+		return 0
+	fi
+	echo "check: $hdiff of $hn files differ"
+	return 1
+}
+# The CI gate: presence, well-formedness and invariants, then fingerprints.
+hf_verify() {
+	hp=$HF_OUT; hc=$HF_B/verify; hbad=0
+	rm -rf "$hc"; mkdir -p "$hc" || return 2
+	hbad() { echo "verify: $*"; hbad=$((hbad + 1)); }
+	for hf in $HF_FILES; do
+		[ -f "$hp/$hf" ] || hbad "$hf: missing"
+	done
+	for hf in namespace.json artifact-manifest.json artifact-tree.json; do
+		[ -f "$hp/$hf" ] || continue
+		"$YAML2JSON" -c "$hp/$hf" >/dev/null 2>"$hc/err" ||
+		    hbad "$hf: not well-formed: $(head -n 1 "$hc/err")"
+	done
+	if [ -f "$hp/events.jsonl" ]; then
+		"$EVCAT" "$hp/events.jsonl" >/dev/null 2>"$hc/err" ||
+		    hbad "events.jsonl: not well-formed: $(head -n 1 "$hc/err")"
+	fi
+	if [ -f "$hp/version-matrix.md" ]; then
+		"$MATRIXGEN" -x "$hp/version-matrix.md" >"$hc/versions" 2>"$hc/err" ||
+		    hbad "version-matrix.md: no versions block: $(head -n 1 "$hc/err")"
+	fi
+	if [ -f "$hp/generate.sh" ]; then
+		sh -n "$hp/generate.sh" 2>"$hc/err" ||
+		    hbad "generate.sh: not a valid script: $(head -n 1 "$hc/err")"
+		grep -q '^write=0$' "$hp/generate.sh" ||
+		    hbad "generate.sh: does not default to a dry run"
+	fi
+	if [ -f "$hp/verification.md" ] && [ ! -s "$hp/verification.md" ]; then
+		hbad "verification.md: empty"
+	fi
+	# One source commit everywhere.
+	hsc=$(hf_jget "$hp/namespace.json" source_commit)
+	for hf in artifact-manifest.json artifact-tree.json; do
+		[ -f "$hp/$hf" ] || continue
+		hv=$(hf_jget "$hp/$hf" source_commit)
+		[ "$hv" = "$hsc" ] || hbad "$hf: source_commit $hv is not namespace.json's $hsc"
+	done
+	if [ -f "$hp/generate.sh" ]; then
+		hv=$(sed -n "s/^SOURCE_COMMIT='\(.*\)'$/\1/p" "$hp/generate.sh")
+		[ "$hv" = "$hsc" ] || hbad "generate.sh: SOURCE_COMMIT $hv is not namespace.json's $hsc"
+	fi
+	if [ -f "$hc/versions" ]; then
+		hv=$(sed -n 's/^source-commit=//p' "$hc/versions")
+		[ "$hv" = "$hsc" ] || hbad "version-matrix.md: source-commit $hv is not namespace.json's $hsc"
+	fi
+	# Timestamps: ISO 8601 UTC with Z.
+	for hk in namespace.json:generated_at artifact-manifest.json:captured_at \
+	    artifact-tree.json:captured_at; do
+		[ -f "$hp/${hk%%:*}" ] || continue
+		hv=$(hf_jget "$hp/${hk%%:*}" "${hk#*:}")
+		case $hv in
+		[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z) ;;
+		[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].*Z) ;;
+		*) hbad "${hk%%:*}: ${hk#*:} '$hv' is not ISO 8601 UTC with Z" ;;
+		esac
+	done
+	if [ -f "$hp/artifact-tree.json" ]; then
+		grep -q '^      "path": "handoff/' "$hp/artifact-tree.json" &&
+		    hbad "artifact-tree.json: lists files under handoff/"
+		hpres=$(grep -c '^      "status": "present"' "$hp/artifact-tree.json")
+		habs=$(grep -c '^      "status": "absent"' "$hp/artifact-tree.json")
+		htot=$(hf_jget "$hp/artifact-tree.json" total_files)
+		hpc=$(hf_jget "$hp/artifact-tree.json" present_count)
+		hac=$(hf_jget "$hp/artifact-tree.json" absent_count)
+		[ "$hpres" = "$hpc" ] && [ "$habs" = "$hac" ] &&
+		    [ "$htot" = $((hpc + hac)) ] ||
+		    hbad "artifact-tree.json: counts do not add up (total_files $htot, present_count $hpc of $hpres, absent_count $hac of $habs)"
+		# The fingerprints against the feature's tracked files as they
+		# are in the work tree.
+		(cd "$HF_FD" && git ls-files -z -- . ':(exclude)handoff') >"$hc/files" &&
+		    set -f && "$TREEHASH" -c "$hp/artifact-tree.json" -0 -C "$HF_FD" $(hf_excl) \
+		    -m "$hp/artifact-manifest.json" "$hc/files" >"$hc/tree" 2>&1 ||
+		    { sed 's/^/verify: artifact-tree.json: /' "$hc/tree"; hbad "artifact-tree.json: does not match $HF_ROOT"; }
+	fi
+	if [ -f "$hp/events.jsonl" ]; then
+		hf_mk_events "$hc/events.jsonl" "$HF_SCOPE" "$HF_BRANCH" "$hsc" \
+		    "$(hf_jget "$hp/namespace.json" generated_at)" 2>/dev/null
+		hmsg=$("$EVCAT" -c "$hp/events.jsonl" "$hc/events.jsonl" 2>&1)
+		[ $? -eq 4 ] && hbad "events.jsonl: not in the source's order: $hmsg"
+	fi
+	if [ "$hbad" -ne 0 ]; then
+		echo "verify: $hbad problems in $hp"
+		return 1
+	fi
+	echo "verify: $hp is complete and consistent"
+	return 0
+}
+endef
+export HF_LIB := $(value HF_LIB_TEXT)
+
+
+# The probe: resolves what the package is made from, with as few git
+# processes as it can (two cat-file --batch-check and at most three log).
+# It prints "OK NAME=value ..." or "ERR message" (one line, naming the
+# variable to set), and writes nothing.
+define HF_PROBE_TEXT
+hf_probe() {
+	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
+	set -f
+	hi=0 hhead= hftree= hevoid= hmetaoid= hpinsoid=
+	while read -r ha hb hc; do
+		hi=$((hi + 1)); [ "$hb" = missing ] && ha=
+		case $hi in
+		1) hhead=$ha ;; 2) hftree=$ha ;; 3) hevoid=$ha ;;
+		4) hmetaoid=$ha ;; 5) hpinsoid=$ha ;;
+		esac
+	done <<EOF
+$(printf '%s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
+    "HEAD:./$HF_ROOT/meta.json" "HEAD:./$HF_ROOT/versions" |
+    hf_git cat-file --batch-check 2>/dev/null)
+EOF
+	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
+	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
+	set -- $(hf_git log -1 --format='%H %ct' HEAD -- "./$HF_ROOT" ":(exclude)./$HF_ROOT/handoff")
+	htc=$1 httime=$2
+	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
+	hevtime=
+	[ -n "$hevoid" ] && hevtime=$(hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl")
+	hm=$HF_MISSION
+	if [ -z "$hm" ] && [ -n "$hmetaoid" ]; then
+		hmeta=$(hf_git cat-file blob "$hmetaoid")
+		for hk in mission mission_type; do
+			case $hmeta in
+			*"\"$hk\":"*)
+				hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
+				case $hv in \"*) hv=${hv#\"}; hm=${hv%%\"*}; break ;; esac ;;
+			esac
+		done
+	fi
+	# spec-kitty's own default for a feature that names no mission.
+	[ -n "$hm" ] || hm=software-dev
+	case $hm in
+	*[!A-Za-z0-9._-]*|.*) echo "ERR MISSION=$hm is not a mission name (set MISSION)"; return ;;
+	esac
+	hsc=$HF_SC
+	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) || hsc=
+	[ -n "$hsc" ] || hsc=$htc
+	case $hsc in
+	*[!A-Za-z0-9._/^~-]*|-*) echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return ;;
+	esac
+	hi=0 hscid= hman1= hman2= hman3= hman4=
+	hp1=src/specify_cli/missions/$hm/expected-artifacts.yaml
+	hp2=packs/built-in/missions/$hm/expected-artifacts.yaml
+	while read -r ha hb hc; do
+		hi=$((hi + 1)); [ "$hb" = missing ] && ha=
+		case $hi in
+		1) hscid=$ha ;; 2) hman1=$ha ;; 3) hman2=$ha ;; 4) hman3=$ha ;; 5) hman4=$ha ;;
+		esac
+	done <<EOF
+$(printf '%s\n' "$hsc^{commit}" "$hsc:./$hp1" "$hsc:./$hp2" "HEAD:./$hp1" "HEAD:./$hp2" |
+    hf_git cat-file --batch-check 2>/dev/null)
+EOF
+	hmanoid=
+	if [ -n "$HF_MAN_FILE" ]; then
+		[ -f "$HF_MAN_FILE" ] || { echo "ERR MANIFEST=$HF_MAN_FILE: no such file (set MANIFEST)"; return; }
+	elif [ -z "$hscid" ]; then
+		echo "ERR SOURCE_COMMIT=$hsc is not in this repository; fetch it, set SOURCE_COMMIT to re-pin, or set MANIFEST to the manifest file"; return
+	else
+		hmanoid=${hman1:-$hman2}
+		if [ -z "$hmanoid" ]; then
+			if [ -n "$hman3$hman4" ]; then
+				echo "ERR no $hp1 (or $hp2) at SOURCE_COMMIT=$hscid; set SOURCE_COMMIT, or MANIFEST to the manifest file"
+			else
+				echo "ERR unknown mission $hm: no $hp1 or $hp2; set MISSION"
+			fi
+			return
+		fi
+	fi
+	[ -n "$hscid" ] && hsc=$hscid
+	case $hsc in
+	*[!0-9a-f]*) echo "ERR SOURCE_COMMIT=$hsc is not a full commit id (set SOURCE_COMMIT)"; return ;;
+	esac
+	if [ -z "$hscid" ]; then
+		hsctime=$(hf_git log -1 --format=%ct -- "$HF_MAN_FILE" 2>/dev/null)
+		[ -n "$hsctime" ] || hsctime=$(date -r "$HF_MAN_FILE" +%s)
+	elif [ "$hscid" = "$htc" ]; then
+		hsctime=$httime
+	else
+		hsctime=$(hf_git log -1 --format=%ct "$hscid" --)
+	fi
+	hscope=$HF_SCOPE
+	if [ -z "$hscope" ]; then
+		hinorigin= hurl=
+		while IFS= read -r hl; do
+			case $hl in
+			\[*) hinorigin=; case $hl in '[remote "origin"]'*) hinorigin=1 ;; esac ;;
+			*url*=*) [ -n "$hinorigin" ] && { hurl=${hl#*=}; hurl=${hurl#"${hurl%%[! 	]*}"}; } ;;
+			esac
+		done <"$HF_GITCONFIG"
+		hurl=${hurl%/}; hurl=${hurl%.git}; hurl=${hurl##*/}; hurl=${hurl##*:}
+		hscope=${hurl:-${HF_TOPDIR##*/}}
+	fi
+	case $hscope in
+	''|*[!A-Za-z0-9._-]*) echo "ERR cannot use '$hscope' as the project scope id; set PROJECT_SCOPE_ID"; return ;;
+	esac
+	case $HF_BRANCH in
+	''|*[!A-Za-z0-9._/+-]*) echo "ERR SOURCE_BRANCH='$HF_BRANCH' is not usable; set SOURCE_BRANCH"; return ;;
+	esac
+	if [ -n "$SOURCE_DATE_EPOCH" ]; then
+		case $SOURCE_DATE_EPOCH in
+		*[!0-9]*) echo "ERR SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH is not a number of seconds"; return ;;
+		esac
+		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH hevtime=$SOURCE_DATE_EPOCH
+	fi
+	[ -n "$hevtime" ] || hevtime=$hsctime
+	hnst=$hsctime
+	[ "$httime" -gt "$hnst" ] && hnst=$httime
+	[ "$hevtime" -gt "$hnst" ] && hnst=$hevtime
+	echo "OK HEAD=$hhead SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
+	    "TREE_COMMIT=$htc MAN_OID=$hmanoid EV_OID=$hevoid PINS_OID=$hpinsoid" \
+	    "T_MAN=$(hf_iso "$hsctime") T_TREE=$(hf_iso "$httime")" \
+	    "T_EV=$(hf_iso "$hevtime") T_NS=$(hf_iso "$hnst")"
+}
+endef
+
+HF_PROBE_VARS := HEAD SC BRANCH SCOPE MISSION TREE_COMMIT MAN_OID EV_OID PINS_OID \
+	T_MAN T_TREE T_EV T_NS
+HF_S := $(HF_B)/s
+HF_MAN_FILE := $(if $(MANIFEST),$(abspath $(MANIFEST)))
+hf_rel = $(if $1,$(patsubst $(HF_REPO)/%,%,$(abspath $1)))
+
+ifneq ($(HF_NEED),)
+# Bad input that needs no git: one line naming the variable, then stop.
+ifeq ($(strip $(FEATURE)),)
+$(error FEATURE is not set; set FEATURE to a directory name under $(REPO)/kitty-specs)
+endif
+ifneq ($(words $(FEATURE)),1)
+$(error FEATURE='$(FEATURE)' is not a slug; set FEATURE to one directory name)
+endif
+ifneq ($(findstring /,$(FEATURE))$(findstring ..,$(FEATURE)),)
+$(error FEATURE=$(FEATURE) may not contain '/' or '..'; set FEATURE to a directory name under $(REPO)/kitty-specs)
+endif
+ifeq ($(wildcard $(HF_FD)/.),)
+$(error FEATURE_DIR=$(FEATURE_DIR) is not a directory; set FEATURE (or FEATURE_DIR))
+endif
+ifeq ($(filter $(HF_REPO)/%,$(HF_FD)),)
+$(error FEATURE_DIR=$(FEATURE_DIR) is not inside REPO=$(REPO); set REPO)
+endif
+ifeq ($(HF_GITDIR),)
+$(error REPO=$(REPO) is not inside a git work tree; set REPO)
+endif
+
+# check and verify replay with the parameters pinned in the package.
+ifneq ($(HF_PINNED),)
+HF_NS_TEXT := $(file <$(HF_OUT)/namespace.json)
+ifeq ($(HF_NS_TEXT),)
+$(error OUT=$(OUT) holds no namespace.json to check; run make handoff, or set OUT)
+endif
+SOURCE_COMMIT := $(call hf_jval,$(HF_NS_TEXT),source_commit)
+SOURCE_BRANCH := $(call hf_jval,$(HF_NS_TEXT),source_branch)
+PROJECT_SCOPE_ID := $(call hf_jval,$(HF_NS_TEXT),project_scope_id)
+STEP_ID := $(call hf_jval,$(HF_NS_TEXT),step_id)
+endif
+
+# HEAD and its branch, read from .git without a process where possible.
+HF_HEADTXT := $(strip $(file <$(HF_GITDIR)/HEAD))
+HF_HEADREF := $(if $(filter ref:,$(firstword $(HF_HEADTXT))),$(word 2,$(HF_HEADTXT)))
+HF_HEADID := $(if $(HF_HEADREF),$(strip $(file <$(HF_GITDIR)/$(HF_HEADREF))),$(HF_HEADTXT))
+ifeq ($(HF_HEADID),)
+HF_HEADID := $(shell $(GIT) -C $(call hf_q,$(HF_REPO)) rev-parse -q --verify HEAD)
+endif
+HF_BRANCH := $(or $(SOURCE_BRANCH),$(patsubst refs/heads/%,%,$(filter refs/heads/%,$(HF_HEADREF))))
+ifeq ($(HF_BRANCH),)
+$(error HEAD is detached; set SOURCE_BRANCH to the branch this package is for)
+endif
+HF_GITCONFIG := $(firstword $(wildcard $(HF_GITDIR)/commondir/config) $(HF_GITDIR)/config)
+
+# The probe reruns only when something it reads may have changed.
+HF_KEY := $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
+	$(MISSION) $(HF_MAN_FILE) $(SOURCE_COMMIT) $(PROJECT_SCOPE_ID) \
+	$(SOURCE_DATE_EPOCH) $(call hf_jval,$(file <$(HF_OUT)/namespace.json),source_commit) \
+	$(if $(PROJECT_SCOPE_ID),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
+ifeq ($(HF_KEY),$(file <$(HF_B)/key))
+include $(HF_B)/probe.mk
+else
+# $(shell) loses the newlines of its command, so the probe runs from a file.
+$(shell mkdir -p $(call hf_q,$(HF_S)) $(call hf_q,$(HF_P)))
+$(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
+HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF_ROOT)) \
+	HF_OUT=$(call hf_q,$(HF_OUT)) HF_SC=$(call hf_q,$(SOURCE_COMMIT)) \
+	HF_BRANCH=$(call hf_q,$(HF_BRANCH)) HF_SCOPE=$(call hf_q,$(PROJECT_SCOPE_ID)) \
+	HF_MISSION=$(call hf_q,$(MISSION)) HF_MAN_FILE=$(call hf_q,$(HF_MAN_FILE)) \
+	HF_GITCONFIG=$(call hf_q,$(HF_GITCONFIG)) HF_TOPDIR=$(call hf_q,$(HF_TOP)) \
+	GIT=$(call hf_q,$(GIT)) SOURCE_DATE_EPOCH=$(call hf_q,$(SOURCE_DATE_EPOCH)) \
+	sh $(call hf_q,$(HF_B)/probe.sh))
+ifneq ($(firstword $(HF_PROBE_OUT)),OK)
+$(error $(or $(patsubst ERR,,$(HF_PROBE_OUT)),the probe of $(FEATURE_DIR) failed))
+endif
+$(foreach a,$(wordlist 2,99,$(HF_PROBE_OUT)),$(eval HF_$(subst =, := ,$(a))))
+$(file >$(HF_B)/probe.mk,$(foreach v,$(HF_PROBE_VARS),HF_$v := $(HF_$v)$(hf_nl)))
+$(file >$(HF_B)/key,$(HF_KEY))
+endif
+endif
+
+# Stamps: what each package file is derived from.  Each is rewritten only
+# when its content changes, so its mtime tells Make when to rebuild.
+hf_put = $(if $(subst x$(file <$1),,x$(strip $2))$(subst x$(strip $2),,x$(file <$1)),$(file >$1,$(strip $2)))
+HF_MAN_REL := $(call hf_rel,$(HF_MAN_FILE))
+HF_PINS_REL := $(call hf_rel,$(PINS))
+HF_NOTES_REL := $(call hf_rel,$(NOTES))
+HF_SCEN_REL := $(call hf_rel,$(SCENARIOS))
+HF_SDE := $(SOURCE_DATE_EPOCH)
+ifneq ($(HF_NEED),)
+$(call hf_put,$(HF_S)/manifest,$(HF_SC) $(HF_MAN_OID) $(HF_MAN_FILE) $(HF_T_MAN))
+$(call hf_put,$(HF_S)/tree,$(HF_TREE_COMMIT) $(HF_SC) $(HF_T_TREE) $(HF_ROOT) $(FEATURE) $(EXCLUDE))
+$(call hf_put,$(HF_S)/events,$(HF_EV_OID) $(HF_SC) $(HF_BRANCH) $(HF_SCOPE) $(HF_T_EV) $(FEATURE))
+$(call hf_put,$(HF_S)/namespace,$(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(STEP_ID) $(HF_T_NS) $(FEATURE))
+$(call hf_put,$(HF_S)/matrix,$(HF_PINS_OID) $(PINS) $(NOTES) $(HF_ROOT))
+$(call hf_put,$(HF_S)/generate,$(HF_SC) $(HF_BRANCH) $(FEATURE) $(HF_MISSION) $(HF_SCOPE) \
+	$(STEP_ID) $(HF_ROOT) $(HF_MAN_REL) $(HF_PINS_REL) $(HF_NOTES_REL) $(HF_SCEN_REL) \
+	$(HF_SDE) $(HANDOFF_TEMPLATE) $(TEST_CMD))
+$(call hf_put,$(HF_S)/verification,$(HF_BRANCH) $(HF_SC) $(HF_T_MAN) $(SCENARIOS) $(TEST_CMD))
+endif
+
+export HF_FILES HF_OUT HF_P HF_B HF_ROOT HF_REPO HF_SC HF_TREE_COMMIT HF_MAN_OID \
+	HF_EV_OID HF_PINS_OID HF_MAN_FILE HF_MAN_REL HF_SDE HF_PINS_REL \
+	HF_NOTES_REL HF_SCEN_REL GIT
+export HF_SLUG := $(FEATURE)
+export YAML2JSON TREEHASH EVCAT NSGEN MATRIXGEN TAPNOTE HANDOFF_TEMPLATE
+export EXCLUDE PINS NOTES TEST_CMD SCENARIOS FORCE HANDOFF_MK
+
+# A filter that is a file (the source tree) is a prerequisite of what it
+# makes, so rebuilding it regenerates its output.
+hf_tool = $(filter /%,$(wildcard $1))
+HF_RUN = @eval "$$HF_LIB"; trap 'rm -f "$@.tmp"' EXIT;
+
+$(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HF_MAN_FILE) \
+		$(call hf_tool,$(YAML2JSON)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_manifest "$@.tmp" $(HF_SC) $(HF_T_MAN) && mv -f "$@.tmp" "$@"
+
+$(HF_P)/artifact-tree.json: $(HF_S)/tree $(HF_P)/artifact-manifest.json \
+		$(call hf_tool,$(TREEHASH)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_tree "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
+	    $(HF_T_TREE) $(HF_TREE_COMMIT) && mv -f "$@.tmp" "$@"
+
+$(HF_P)/events.jsonl: $(HF_S)/events $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_events "$@.tmp" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV) && \
+	    mv -f "$@.tmp" "$@"
+
+$(HF_P)/namespace.json: $(HF_S)/namespace $(HF_P)/artifact-manifest.json \
+		$(call hf_tool,$(NSGEN)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_ns "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS) && \
+	    mv -f "$@.tmp" "$@"
+
+$(HF_P)/version-matrix.md: $(HF_S)/matrix $(HF_P)/namespace.json \
+		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
+		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_matrix "$@.tmp" "$(HF_P)/artifact-manifest.json" \
+	    "$(HF_P)/namespace.json" && mv -f "$@.tmp" "$@"
+
+$(HF_P)/generate.sh: $(HF_S)/generate $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
+	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && mv -f "$@.tmp" "$@"
+
+$(HF_P)/verification.md: $(HF_S)/verification $(SCENARIOS) \
+		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
+	$(HF_RUN) hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN) && \
+	    mv -f "$@.tmp" "$@"
+
+# Installing: the stamp is per OUT, and is forced while a file is missing.
+HF_INST := $(HF_B)/installed/$(subst /,_,$(HF_OUT))
+HF_OUTFILES := $(addprefix $(HF_OUT)/,$(HF_FILES))
+$(HF_INST): $(addprefix $(HF_P)/,$(HF_FILES)) $(wildcard $(HF_OUTFILES)) \
+		$(if $(filter-out $(wildcard $(HF_OUTFILES)),$(HF_OUTFILES)),hf-force)
+	@eval "$$HF_LIB"; mkdir -p "$(@D)" && hf_install && touch "$@"
+
+handoff: $(HF_INST)
+
+verification: $(HF_S)/verification
+	@eval "$$HF_LIB"; hf_mk_verification "$(HF_P)/verification.md.tmp" $(HF_BRANCH) \
+	    $(HF_SC) $(HF_T_MAN) && mv -f "$(HF_P)/verification.md.tmp" "$(HF_P)/verification.md" && \
+	    HF_ONLY=verification.md FORCE=1 hf_install
+
+check:
+	@eval "$$HF_LIB"; HF_BRANCH=$(HF_BRANCH) HF_SCOPE=$(HF_SCOPE) \
+	    HF_MISSION=$(HF_MISSION) HF_STEP=$(call hf_q,$(STEP_ID)) hf_check
+
+verify:
+	@eval "$$HF_LIB"; HF_BRANCH=$(HF_BRANCH) HF_SCOPE=$(HF_SCOPE) \
+	    HF_MISSION=$(HF_MISSION) HF_STEP=$(call hf_q,$(STEP_ID)) HF_FD=$(call hf_q,$(HF_FD)) \
+	    hf_verify && HF_BRANCH=$(HF_BRANCH) HF_SCOPE=$(HF_SCOPE) \
+	    HF_MISSION=$(HF_MISSION) HF_STEP=$(call hf_q,$(STEP_ID)) hf_check
+
+# Every feature of the repository, one sub-make each (no shared state, so
+# -j runs them in parallel); a failure names its feature.
+HF_ALL := $(notdir $(patsubst %/,%,$(wildcard $(REPO)/kitty-specs/*/)))
+handoff-all: $(addprefix hf-all-,$(HF_ALL))
+hf-all-%: hf-force
+	@$(MAKE) --no-print-directory -f $(HANDOFF_MK) handoff REPO=$(call hf_q,$(REPO)) \
+	    FEATURE=$* FEATURE_DIR=$(call hf_q,$(REPO)/kitty-specs/$*) \
+	    OUT=$(call hf_q,$(REPO)/kitty-specs/$*/handoff) \
+	    BUILD=$(call hf_q,$(if $(filter command line,$(origin BUILD)),$(BUILD)/$*,$(HF_GITDIR)/handoff/$*)) \
+	    || { echo "handoff-all: $*: failed" >&2; exit 1; }
