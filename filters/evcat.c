@@ -775,7 +775,7 @@ bootstrap(const struct boot *b)
 	NEED(b->actor, "a non-empty -A actor");
 #undef NEED
 	if (missing)
-		exit(HF_EUSAGE);
+		hf_exit(HF_EUSAGE);
 	if (b->at != NULL) {
 		if (hf_parseiso(b->at, &t, &ms) == -1 || t < 0)
 			hf_die(HF_EUSAGE, "-t %s: not an ISO 8601 UTC time "
@@ -916,8 +916,8 @@ compare(const char *committed, const char *path)
 		if (old.len == 0 || old.lastnl)
 			status = EXIT_APPENDED;
 		else if (byteat(&cur, off) == '\n') {
-			status = EXIT_APPENDED;
 			off++;
+			status = off == cur.len ? HF_OK : EXIT_APPENDED;
 		} else
 			status = EXIT_REWRITTEN;
 	} else {
@@ -989,7 +989,7 @@ main(int argc, char *argv[])
 			break;
 		default:
 			usage(stderr);
-			exit(HF_EUSAGE);
+			hf_exit(HF_EUSAGE);
 		}
 		if (ch != 'c' && ch != 'n')
 			bootopts = 1;
@@ -999,7 +999,7 @@ main(int argc, char *argv[])
 	if (argc > 1 || (nolog && argc > 0) ||
 	    (committed != NULL && (nolog || bootopts))) {
 		usage(stderr);
-		exit(HF_EUSAGE);
+		hf_exit(HF_EUSAGE);
 	}
 	if (argc == 1)
 		path = argv[0];
