@@ -141,7 +141,7 @@ hf_mvdiff() {
 }
 # The committed tree of the feature as the object stream treehash -g reads.
 hf_stream() {
-	hf_git ls-tree -r --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
+	hf_git ls-tree --full-tree -r --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
 	    "$1:./$HF_ROOT" | sed -n 's/^blob //p' |
 	    hf_git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'
 }
@@ -686,7 +686,7 @@ HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF
 	GIT=$(call hf_q,$(GIT)) SOURCE_DATE_EPOCH=$(call hf_q,$(SOURCE_DATE_EPOCH)) \
 	sh $(call hf_q,$(HF_B)/probe.sh))
 ifneq ($(firstword $(HF_PROBE_OUT)),OK)
-$(error $(or $(patsubst ERR,,$(HF_PROBE_OUT)),the probe of $(FEATURE_DIR) failed))
+$(error $(or $(strip $(patsubst ERR,,$(HF_PROBE_OUT))),the probe of $(FEATURE_DIR) failed))
 endif
 $(foreach a,$(wordlist 2,99,$(HF_PROBE_OUT)),$(eval HF_$(subst =, := ,$(a))))
 $(file >$(HF_B)/probe.mk,$(foreach v,$(HF_PROBE_VARS),HF_$v := $(HF_$v)$(hf_nl)))
@@ -726,36 +726,36 @@ export EXCLUDE PINS NOTES TEST_CMD SCENARIOS FORCE HANDOFF_MK
 hf_tool = $(filter /%,$(wildcard $1))
 HF_RUN = @eval "$$HF_LIB"; trap 'rm -f "$@.tmp"' EXIT;
 
-$(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HF_MAN_FILE) \
+$(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HANDOFF_MK) $(HF_MAN_FILE) \
 		$(call hf_tool,$(YAML2JSON)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_manifest "$@.tmp" $(HF_SC) $(HF_T_MAN) && mv -f "$@.tmp" "$@"
 
-$(HF_P)/artifact-tree.json: $(HF_S)/tree $(HF_P)/artifact-manifest.json \
+$(HF_P)/artifact-tree.json: $(HF_S)/tree $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(TREEHASH)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_tree "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
 	    $(HF_T_TREE) $(HF_TREE_COMMIT) && mv -f "$@.tmp" "$@"
 
-$(HF_P)/events.jsonl: $(HF_S)/events $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
+$(HF_P)/events.jsonl: $(HF_S)/events $(HANDOFF_MK) $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_events "$@.tmp" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV) && \
 	    mv -f "$@.tmp" "$@"
 
-$(HF_P)/namespace.json: $(HF_S)/namespace $(HF_P)/artifact-manifest.json \
+$(HF_P)/namespace.json: $(HF_S)/namespace $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(NSGEN)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_ns "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
 	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS) && \
 	    mv -f "$@.tmp" "$@"
 
-$(HF_P)/version-matrix.md: $(HF_S)/matrix $(HF_P)/namespace.json \
+$(HF_P)/version-matrix.md: $(HF_S)/matrix $(HANDOFF_MK) $(HF_P)/namespace.json \
 		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
 		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_matrix "$@.tmp" "$(HF_P)/artifact-manifest.json" \
 	    "$(HF_P)/namespace.json" && mv -f "$@.tmp" "$@"
 
-$(HF_P)/generate.sh: $(HF_S)/generate $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
+$(HF_P)/generate.sh: $(HF_S)/generate $(HANDOFF_MK) $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
 	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
 	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && mv -f "$@.tmp" "$@"
 
-$(HF_P)/verification.md: $(HF_S)/verification $(SCENARIOS) \
+$(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) \
 		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN) && \
 	    mv -f "$@.tmp" "$@"
