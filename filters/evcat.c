@@ -463,10 +463,11 @@ static void
 checkline(const char *name, unsigned long line, const char *s, size_t n,
     const char **id, size_t *idlen, int *owned)
 {
+	static char *copy;
+	static size_t copycap;
 	const cJSON *item, *found = NULL;
 	cJSON *root;
-	const char *endp;
-	char *copy;
+	const char *endp, *why;
 	size_t i, col = 0, errat;
 	int nids = 0;
 
@@ -499,9 +500,14 @@ checkline(const char *name, unsigned long line, const char *s, size_t n,
 
 	/*
 	 * cJSON wants the terminating NUL inside the length to insist that
-	 * nothing but white space follows the value.
+	 * nothing but white space follows the value.  The copy's buffer is
+	 * kept for the next line that needs it.
 	 */
-	copy = hf_malloc(n + 1);
+	if (n + 1 > copycap) {
+		free(copy);
+		copycap = n + 1;
+		copy = hf_malloc(copycap);
+	}
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	if ((root = cJSON_ParseWithLengthOpts(copy, n + 1, &endp, 1)) ==
@@ -514,25 +520,32 @@ checkline(const char *name, unsigned long line, const char *s, size_t n,
 			deep(name, line, errat + 1);
 		hf_dieat(HF_EDATA, name, line, errat + 1, "invalid JSON");
 	}
-	free(copy);
+	why = NULL;
 	if (!cJSON_IsObject(root))
-		hf_dieat(HF_EDATA, name, line, 0, "not a JSON object");
-	for (item = root->child; item != NULL; item = item->next)
-		if (item->string != NULL &&
-		    strcmp(item->string, "event_id") == 0 && nids++ == 0)
-			found = item;
-	if (nids == 0)
-		hf_dieat(HF_EDATA, name, line, 0, "no event_id");
-	if (nids > 1)
-		hf_dieat(HF_EDATA, name, line, 0, "event_id given twice");
-	if (!cJSON_IsString(found))
-		hf_dieat(HF_EDATA, name, line, 0, "event_id is not a string");
-	if (*found->valuestring == '\0')
-		hf_dieat(HF_EDATA, name, line, 0, "empty event_id");
-	*idlen = strlen(found->valuestring);
-	*id = hf_strndup(found->valuestring, *idlen);
-	*owned = 1;
+		why = "not a JSON object";
+	else {
+		for (item = root->child; item != NULL; item = item->next)
+			if (item->string != NULL &&
+			    strcmp(item->string, "event_id") == 0 &&
+			    nids++ == 0)
+				found = item;
+		if (nids == 0)
+			why = "no event_id";
+		else if (nids > 1)
+			why = "event_id given twice";
+		else if (!cJSON_IsString(found))
+			why = "event_id is not a string";
+		else if (*found->valuestring == '\0')
+			why = "empty event_id";
+	}
+	if (why == NULL) {
+		*idlen = strlen(found->valuestring);
+		*id = hf_strndup(found->valuestring, *idlen);
+		*owned = 1;
+	}
 	cJSON_Delete(root);
+	if (why != NULL)
+		hf_dieat(HF_EDATA, name, line, 0, "%s", why);
 }
 
 /* An id as shown in messages: bare when plain ASCII, else JSON-quoted. */
@@ -659,16 +672,19 @@ oneline(const struct input *in, struct idset *set, unsigned long line,
 static void
 checkinput(struct input *in)
 {
+	static char *buf;
 	struct idset set;
 	const size_t cap = EVCAT_LINE_MAX + 1 + 2 * EVCAT_BLOCK;
-	char *buf, *lo, *hi, *nl;
+	char *lo, *hi, *nl;
 	unsigned long line = 0;
 	size_t got;
 	ssize_t r;
 	int eof = 0;
 
 	memset(&set, 0, sizeof(set));
-	buf = hf_malloc(cap);
+	/* The buffer is kept: compare mode reads two inputs. */
+	if (buf == NULL)
+		buf = hf_malloc(cap);
 	lo = hi = buf;
 	while (!eof) {
 		/*
@@ -711,7 +727,6 @@ checkinput(struct input *in)
 	}
 	if (hi > lo)
 		oneline(in, &set, ++line, lo, (size_t)(hi - lo));
-	free(buf);
 	idfree(&set);
 	if (in->spool != NULL) {
 		if (in->ownfd)
