@@ -1,0 +1,1028 @@
+/*
+ * tapnote: read the TAP stream of a test run and write the verification
+ * note of a handoff package.
+ *
+ * The note is evidence, so the verdict is strict: PASS only when the
+ * stream has a plan, every planned test reported once and in order, none
+ * failed, nothing bailed out, at least one test passed and every mapped
+ * scenario has a passing test and no failing one.  Skipped tests and
+ * failing TODO tests are allowed.  Each reason for a FAIL is listed in
+ * the note, in the order of the stream.
+ *
+ * TAP versions 12 to 14 are read.  Subtests (TAP 14 indents them by four
+ * spaces) are summed up by their parent's test line, so only top-level
+ * test lines count; an indented "Bail out!" still stops the run.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hf.h"
+
+/*
+ * The largest plan and the highest test number accepted: a million tests
+ * is far beyond any real suite, and it bounds the memory spent on the
+ * table of test numbers.
+ */
+#define TAPNOTE_TESTS_MAX	1000000UL
+/* The most scenarios a mapping file may hold; matching is tests x these. */
+#define TAPNOTE_SCENARIOS_MAX	1000UL
+
+/* Exit statuses: the verdict, or input that cannot be judged. */
+#define EXIT_PASS	HF_OK
+#define EXIT_FAIL	HF_EDATA
+#define EXIT_UNUSABLE	HF_EUSAGE
+
+enum dir {
+	DIR_NONE,
+	DIR_SKIP,
+	DIR_TODO
+};
+
+struct test {
+	unsigned long	 num;
+	unsigned long	 line;
+	int		 ok;
+	enum dir	 dir;
+	char		*desc;
+};
+
+struct scenario {
+	char		*label;
+	char		*about;
+	char		*pattern;
+	unsigned long	 line;
+	unsigned long	 tests;
+	unsigned long	 passed;
+	unsigned long	 failed;
+};
+
+struct run {
+	struct test	*t;
+	size_t		 n;
+	size_t		 cap;
+	int		 version;	/* 12 when there is no version line */
+	unsigned long	 planned;
+	unsigned long	 planline;	/* 0: no plan */
+	int		 planlast;	/* the plan came after test lines */
+	char		*skipall;	/* reason of "1..0 # SKIP" */
+	unsigned long	*seen;		/* line of each test number, or 0 */
+	size_t		 seencap;
+	unsigned long	 passed;
+	unsigned long	 failed;
+	unsigned long	 skipped;
+	unsigned long	 todo;
+	unsigned long	 notrun;
+	unsigned long	 outofseq;	/* first test out of sequence */
+	int		 afterplan;	/* a test line followed a final plan */
+	int		 bailed;
+	struct hf_str	 why;		/* the reasons for FAIL, a list */
+	unsigned long	 nwhy;
+};
+
+/* The options that go into the note as they are. */
+struct opts {
+	const char	*branch;
+	const char	*source;
+	const char	*head;
+	const char	*date;
+	const char	*rerun;
+};
+
+/* One line of a buffer, without its newline or a final carriage return. */
+struct line {
+	const char	*s;
+	size_t		 len;
+	unsigned long	 no;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: tapnote [-n] [-b branch] [-d run_date] "
+	    "[-H head_commit] [-m scenarios] [-r rerun_command]\n"
+	    "               [-s source_commit] [file]\n");
+	if (fp == stdout)
+		hf_exit(HF_OK);
+	exit(HF_EUSAGE);
+}
+
+static int
+nextline(const struct hf_buf *b, size_t *pos, struct line *l)
+{
+	const char *nl;
+
+	if (*pos >= b->len)
+		return 0;
+	l->s = b->data + *pos;
+	nl = memchr(l->s, '\n', b->len - *pos);
+	l->len = nl != NULL ? (size_t)(nl - l->s) : b->len - *pos;
+	*pos += l->len + (nl != NULL);
+	if (l->len > 0 && l->s[l->len - 1] == '\r')
+		l->len--;
+	l->no++;
+	return 1;
+}
+
+static int
+iscntrlbyte(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+static int
+isblankc(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+iswordc(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Case-insensitive: does s (n bytes) start with the lowercase text w? */
+static int
+prefixci(const char *s, size_t n, const char *w)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; w[i] != '\0'; i++) {
+		if (i == n)
+			return 0;
+		c = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i];
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A copy of s without control characters, which no note can show. */
+static char *
+cleandup(const char *s, size_t n)
+{
+	char *d = hf_strndup(s, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (iscntrlbyte((unsigned char)d[i]))
+			d[i] = d[i] == '\t' ? ' ' : '?';
+	return d;
+}
+
+/*
+ * Markdown text that shows s literally: every character that could start
+ * inline markup, and '|' for tables, gets a backslash, and spaces at
+ * either end, which a table cell would trim, become character references.
+ */
+static void
+mdtext(struct hf_str *o, const char *s)
+{
+	size_t len = strlen(s), lo, hi, i;
+
+	for (lo = 0; lo < len && s[lo] == ' '; lo++)
+		continue;
+	for (hi = len; hi > lo && s[hi - 1] == ' '; hi--)
+		continue;
+	for (i = 0; i < len; i++) {
+		if (i < lo || i >= hi) {
+			hf_straddstr(o, "&#32;");
+			continue;
+		}
+		if (strchr("\\`*_[]<>&~|", s[i]) != NULL)
+			hf_straddc(o, '\\');
+		hf_straddc(o, s[i]);
+	}
+}
+
+/*
+ * s as a Markdown code span.  The fence is one backtick longer than the
+ * longest run inside, padded with spaces when s starts or ends with a
+ * backtick or a space (CommonMark strips one space on each side).  In a
+ * table cell (GFM) a '|' must be written "\|" even inside a code span;
+ * that fails only after an odd run of backslashes, and an empty or blank
+ * span does not exist, so those fall back to escaped text.
+ */
+static void
+mdcode(struct hf_str *o, const char *s, int intable)
+{
+	size_t len = strlen(s), run = 0, maxrun = 0, bs = 0, i;
+	int pad, blank = 1;
+
+	for (i = 0; i < len; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > maxrun)
+			maxrun = run;
+		if (s[i] != ' ')
+			blank = 0;
+		if (intable && s[i] == '|' && bs % 2 == 1) {
+			mdtext(o, s);
+			return;
+		}
+		bs = s[i] == '\\' ? bs + 1 : 0;
+	}
+	if (blank) {
+		mdtext(o, s);
+		return;
+	}
+	pad = s[0] == '`' || s[0] == ' ' || s[len - 1] == '`' ||
+	    s[len - 1] == ' ';
+	for (i = 0; i <= maxrun; i++)
+		hf_straddc(o, '`');
+	if (pad)
+		hf_straddc(o, ' ');
+	for (i = 0; i < len; i++) {
+		if (intable && s[i] == '|')
+			hf_straddc(o, '\\');
+		hf_straddc(o, s[i]);
+	}
+	if (pad)
+		hf_straddc(o, ' ');
+	for (i = 0; i <= maxrun; i++)
+		hf_straddc(o, '`');
+}
+
+/* Start one more reason for FAIL; the caller appends its text. */
+static struct hf_str *
+why(struct run *r)
+{
+	r->nwhy++;
+	hf_straddstr(&r->why, "- ");
+	return &r->why;
+}
+
+static void
+whyf(struct run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A reason made of plain words and numbers only. */
+static void
+whyf(struct run *r, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hf_straddstr(why(r), buf);
+	hf_straddc(&r->why, '\n');
+}
+
+/*
+ * A decimal number of at most TAPNOTE_TESTS_MAX at s; returns the digits
+ * read, and sets *big when the number is past the limit.
+ */
+static size_t
+number(const char *s, size_t n, unsigned long *v, int *big)
+{
+	size_t i;
+
+	*v = 0;
+	*big = 0;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (*v > TAPNOTE_TESTS_MAX)
+			*big = 1;
+		else
+			*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (*v > TAPNOTE_TESTS_MAX)
+		*big = 1;
+	return i;
+}
+
+/*
+ * Does the text at s start a directive ("# SKIP..." or "# TODO", any
+ * case, after the '#' and optional blanks)?  Sets *d and *reason.
+ */
+static int
+directive(const char *s, size_t n, enum dir *d, size_t *reason)
+{
+	size_t i = 1, k;
+
+	while (i < n && isblankc(s[i]))
+		i++;
+	if (prefixci(s + i, n - i, "skip")) {
+		/* "SKIP\S*", as in "# Skipped: no network" */
+		for (k = i + 4; k < n && !isblankc(s[k]); k++)
+			continue;
+		*d = DIR_SKIP;
+	} else if (prefixci(s + i, n - i, "todo") &&
+	    (i + 4 == n || isblankc(s[i + 4]))) {
+		k = i + 4;
+		*d = DIR_TODO;
+	} else
+		return 0;
+	while (k < n && isblankc(s[k]))
+		k++;
+	*reason = k;
+	return 1;
+}
+
+/* TAP 14 escapes '#' and '\' in descriptions with a backslash. */
+static char *
+unescape(const char *s, size_t n, int version)
+{
+	char *d = cleandup(s, n), *w = d;
+	const char *p;
+
+	if (version < 14)
+		return d;
+	for (p = d; *p != '\0'; p++) {
+		if (p[0] == '\\' && (p[1] == '#' || p[1] == '\\'))
+			p++;
+		*w++ = *p;
+	}
+	*w = '\0';
+	return d;
+}
+
+static void
+seen(struct run *r, unsigned long num, unsigned long line,
+    unsigned long *first)
+{
+	size_t ncap;
+
+	if (num >= r->seencap) {
+		ncap = r->seencap == 0 ? 1024 : r->seencap;
+		while (ncap <= num)
+			ncap *= 2;
+		r->seen = hf_reallocarray(r->seen, ncap, sizeof(*r->seen));
+		memset(r->seen + r->seencap, 0,
+		    (ncap - r->seencap) * sizeof(*r->seen));
+		r->seencap = ncap;
+	}
+	*first = r->seen[num];
+	if (*first == 0)
+		r->seen[num] = line;
+}
+
+static void
+addnum(struct hf_str *o, unsigned long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lu", v);
+	hf_straddstr(o, buf);
+}
+
+/* A test line: "ok" or "not ok", number, description, directive. */
+static void
+testline(struct run *r, const char *name, const struct line *l)
+{
+	const char *s = l->s;
+	size_t n = l->len, i, k, dend, reason;
+	unsigned long num, first, expect;
+	struct test *t;
+	enum dir d = DIR_NONE;
+	int big;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap == 0 ? 64 : r->cap * 2;
+		r->t = hf_reallocarray(r->t, r->cap, sizeof(*r->t));
+	}
+	t = &r->t[r->n];
+	t->ok = s[0] == 'o';
+	i = t->ok ? 2 : 6;
+	while (i < n && isblankc(s[i]))
+		i++;
+	expect = r->n == 0 ? 1 : r->t[r->n - 1].num + 1;
+	k = number(s + i, n - i, &num, &big);
+	if (big)
+		hf_dieat(EXIT_UNUSABLE, name, l->no, 0, "test number %.*s is "
+		    "past the limit of %lu", k > 30 ? 30 : (int)k, s + i,
+		    TAPNOTE_TESTS_MAX);
+	if (k == 0) {
+		num = expect;
+		if (num > TAPNOTE_TESTS_MAX)
+			hf_dieat(EXIT_UNUSABLE, name, l->no, 0, "more than "
+			    "%lu tests", TAPNOTE_TESTS_MAX);
+	}
+	i += k;
+	while (i < n && isblankc(s[i]))
+		i++;
+	if (i < n && s[i] == '-' && (i + 1 == n || isblankc(s[i + 1])))
+		for (i++; i < n && isblankc(s[i]); i++)
+			continue;
+	/* The first unescaped '#' that starts a directive ends the text. */
+	for (dend = i; dend < n; dend++)
+		if (s[dend] == '#' && (dend == i || s[dend - 1] != '\\') &&
+		    directive(s + dend, n - dend, &d, &reason))
+			break;
+	for (k = dend; k > i && isblankc(s[k - 1]); k--)
+		continue;
+	t->desc = unescape(s + i, k - i, r->version);
+	t->num = num;
+	t->line = l->no;
+	t->dir = d;
+	r->n++;
+
+	if (r->planline != 0 && r->planlast && !r->afterplan) {
+		r->afterplan = 1;
+		whyf(r, "test line %lu comes after the plan at the end "
+		    "(line %lu)", l->no, r->planline);
+	}
+	seen(r, num, l->no, &first);
+	if (first != 0)
+		whyf(r, "test %lu is reported twice (lines %lu and %lu)", num,
+		    first, l->no);
+	else if (num != expect && r->outofseq == 0) {
+		r->outofseq = l->no;
+		whyf(r, "test %lu on line %lu is out of sequence (expected "
+		    "%lu)", num, l->no, expect);
+	}
+	if (d == DIR_SKIP)
+		r->skipped++;
+	else if (d == DIR_TODO)
+		r->todo++;
+	else if (t->ok)
+		r->passed++;
+	else {
+		r->failed++;
+		hf_straddstr(why(r), "test ");
+		addnum(&r->why, num);
+		if (*t->desc != '\0') {
+			hf_straddstr(&r->why, " (");
+			mdcode(&r->why, t->desc, 0);
+			hf_straddc(&r->why, ')');
+		}
+		hf_straddstr(&r->why, " failed on line ");
+		addnum(&r->why, l->no);
+		hf_straddc(&r->why, '\n');
+	}
+}
+
+/*
+ * A plan line, "1..N" with an optional "# comment"; returns 0 when l is
+ * not one.  "1..0 # SKIP reason" skips the whole run.
+ */
+static int
+planline(struct run *r, const char *name, const struct line *l)
+{
+	const char *s = l->s;
+	size_t n = l->len, i, k, reason;
+	unsigned long v;
+	enum dir d;
+	int big;
+
+	if (n < 4 || memcmp(s, "1..", 3) != 0)
+		return 0;
+	if ((k = number(s + 3, n - 3, &v, &big)) == 0)
+		return 0;
+	for (i = 3 + k; i < n && isblankc(s[i]); i++)
+		continue;
+	if (i < n && s[i] != '#')
+		return 0;
+	if (big)
+		hf_dieat(EXIT_UNUSABLE, name, l->no, 0, "plan 1..%.*s is past "
+		    "the limit of %lu tests", k > 30 ? 30 : (int)k, s + 3,
+		    TAPNOTE_TESTS_MAX);
+	if (r->planline != 0) {
+		whyf(r, "a second plan on line %lu (the first is on line %lu)",
+		    l->no, r->planline);
+		return 1;
+	}
+	r->planned = v;
+	r->planline = l->no;
+	r->planlast = r->n > 0;
+	if (v == 0 && i < n && directive(s + i, n - i, &d, &reason) &&
+	    d == DIR_SKIP)
+		r->skipall = cleandup(s + i + reason, n - i - reason);
+	return 1;
+}
+
+/* Is l (after at) "---" or "..." alone, the bounds of a YAML block? */
+static int
+yamlmark(const struct line *l, size_t at, const char *mark)
+{
+	size_t e = l->len;
+
+	while (e > at && isblankc(l->s[e - 1]))
+		e--;
+	return e - at == 3 && memcmp(l->s + at, mark, 3) == 0;
+}
+
+static int
+istestline(const char *s, size_t n)
+{
+	if (n >= 2 && memcmp(s, "ok", 2) == 0)
+		return n == 2 || !iswordc(s[2]);
+	if (n >= 6 && memcmp(s, "not ok", 6) == 0)
+		return n == 6 || !iswordc(s[6]);
+	return 0;
+}
+
+/*
+ * Read the whole stream.  Exits 2 on input that is not TAP at all; every
+ * other flaw becomes a reason for FAIL.
+ */
+static void
+readtap(struct run *r, const struct hf_buf *b)
+{
+	struct line l;
+	size_t pos = 0, ind;
+	unsigned long yaml = 0;		/* line of the open YAML block */
+	unsigned long lasttest = 0;	/* line of the last top-level test */
+	unsigned long v;
+	const char *p;
+	int big;
+
+	if ((p = memchr(b->data, '\0', b->len)) != NULL) {
+		for (v = 1; p-- > b->data;)
+			v += *p == '\n';
+		hf_dieat(EXIT_UNUSABLE, b->name, v, 0, "NUL byte: not a TAP "
+		    "stream");
+	}
+	r->version = 12;
+	l.no = 0;
+	while (nextline(b, &pos, &l)) {
+		for (ind = 0; ind < l.len && isblankc(l.s[ind]); ind++)
+			continue;
+		if (yaml != 0) {
+			if (ind == l.len)
+				continue;
+			if (ind > 0) {
+				if (yamlmark(&l, ind, "..."))
+					yaml = 0;
+				continue;
+			}
+			whyf(r, "the YAML block from line %lu is not closed",
+			    yaml);
+			yaml = 0;
+		}
+		if (l.no == 1 && l.len >= 12 &&
+		    memcmp(l.s, "TAP version ", 12) == 0) {
+			if (number(l.s + 12, l.len - 12, &v, &big) !=
+			    l.len - 12 || v < 12 || v > 14)
+				hf_dieat(EXIT_UNUSABLE, b->name, l.no, 0,
+				    "unsupported TAP version: %.*s",
+				    (int)(l.len - 12 > 30 ? 30 : l.len - 12),
+				    l.s + 12);
+			r->version = (int)v;
+			continue;
+		}
+		if (ind > 0) {
+			if (lasttest == l.no - 1 && yamlmark(&l, ind, "---")) {
+				yaml = l.no;
+				continue;
+			}
+			/* Subtest lines count through their parent's. */
+			if (!prefixci(l.s + ind, l.len - ind, "bail out!"))
+				continue;
+		}
+		if (prefixci(l.s + ind, l.len - ind, "bail out!")) {
+			r->bailed = 1;
+			for (ind += 9; ind < l.len && isblankc(l.s[ind]);)
+				ind++;
+			hf_straddstr(why(r), "the run bailed out on line ");
+			addnum(&r->why, l.no);
+			if (ind < l.len) {
+				char *reason = cleandup(l.s + ind, l.len - ind);
+
+				hf_straddstr(&r->why, ": ");
+				mdcode(&r->why, reason, 0);
+				free(reason);
+			}
+			hf_straddc(&r->why, '\n');
+			break;
+		}
+		if (istestline(l.s, l.len)) {
+			testline(r, b->name, &l);
+			lasttest = l.no;
+			continue;
+		}
+		/* Comments, pragmas and unknown lines mean nothing. */
+		planline(r, b->name, &l);
+	}
+	if (yaml != 0)
+		whyf(r, "the YAML block from line %lu is not closed", yaml);
+	if (r->planline == 0 && r->n == 0 && !r->bailed)
+		hf_dieat(EXIT_UNUSABLE, b->name, l.no > 0 ? l.no : 1, 0,
+		    "no TAP plan and no test line: not a TAP stream");
+}
+
+/* The reasons known only at the end: plan, missing tests, no pass. */
+static void
+judge(struct run *r)
+{
+	unsigned long i, lo, outside = 0, firstout = 0, firstline = 0;
+	int nranges = 0;
+
+	if (r->planline == 0 && !r->bailed)
+		whyf(r, "there is no plan, so nothing shows that every test "
+		    "ran");
+	for (i = 0; i < r->n && r->planline != 0; i++) {
+		if (r->t[i].num >= 1 && r->t[i].num <= r->planned)
+			continue;
+		if (outside++ == 0) {
+			firstout = r->t[i].num;
+			firstline = r->t[i].line;
+		}
+	}
+	if (outside > 0)
+		whyf(r, "%lu test%s outside the plan 1..%lu, the first test "
+		    "%lu on line %lu", outside, outside == 1 ? " is" : "s are",
+		    r->planned, firstout, firstline);
+	for (i = 1; i <= r->planned; i++) {
+		if (i < r->seencap && r->seen[i] != 0)
+			continue;
+		r->notrun++;
+		for (lo = i; i < r->planned &&
+		    !(i + 1 < r->seencap && r->seen[i + 1] != 0); i++)
+			continue;
+		if (nranges++ == 0)
+			hf_straddstr(why(r), "planned tests that did not "
+			    "run: ");
+		else
+			hf_straddstr(&r->why, ", ");
+		r->notrun += i - lo;
+		addnum(&r->why, lo);
+		if (i > lo) {
+			hf_straddc(&r->why, '-');
+			addnum(&r->why, i);
+		}
+	}
+	if (nranges > 0)
+		hf_straddc(&r->why, '\n');
+	if (r->skipall != NULL) {
+		hf_straddstr(why(r), "the plan skips the whole run");
+		if (*r->skipall != '\0') {
+			hf_straddstr(&r->why, ": ");
+			mdcode(&r->why, r->skipall, 0);
+		}
+		hf_straddc(&r->why, '\n');
+	} else if (r->nwhy == 0 && r->passed == 0)
+		whyf(r, "no test passed, so the run shows nothing");
+}
+
+static char *
+field(const char *s, size_t n, const char *name, const struct line *l,
+    const char *what)
+{
+	size_t i;
+
+	while (n > 0 && s[0] == ' ')
+		s++, n--;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		hf_dieat(EXIT_UNUSABLE, name, l->no, 0, "empty %s", what);
+	for (i = 0; i < n; i++)
+		if (iscntrlbyte((unsigned char)s[i]))
+			hf_dieat(EXIT_UNUSABLE, name, l->no, 0, "control "
+			    "character in the %s", what);
+	return hf_strndup(s, n);
+}
+
+/*
+ * The scenarios file: one scenario a line, "label TAB description TAB
+ * pattern"; blank lines and lines starting with '#' are skipped.
+ */
+static struct scenario *
+readscen(const char *path, size_t *np)
+{
+	struct hf_buf b;
+	struct line l;
+	struct scenario *sc = NULL, *x;
+	const char *tab[3];
+	size_t pos = 0, n = 0, cap = 0, i, nf;
+
+	hf_readall(path, &b);
+	l.no = 0;
+	while (nextline(&b, &pos, &l)) {
+		for (i = 0; i < l.len && isblankc(l.s[i]); i++)
+			continue;
+		if (i == l.len || l.s[0] == '#')
+			continue;
+		for (i = nf = 0; i < l.len; i++)
+			if (l.s[i] == '\t' && nf++ < 2)
+				tab[nf - 1] = l.s + i;
+		if (nf != 2)
+			hf_dieat(EXIT_UNUSABLE, b.name, l.no, 0, "expected 3 "
+			    "tab-separated fields (label, description, "
+			    "pattern), found %zu", nf + 1);
+		if (n == TAPNOTE_SCENARIOS_MAX)
+			hf_dieat(EXIT_UNUSABLE, b.name, l.no, 0, "more than "
+			    "%lu scenarios", TAPNOTE_SCENARIOS_MAX);
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			sc = hf_reallocarray(sc, cap, sizeof(*sc));
+		}
+		x = &sc[n];
+		memset(x, 0, sizeof(*x));
+		x->line = l.no;
+		x->label = field(l.s, (size_t)(tab[0] - l.s), b.name, &l,
+		    "label");
+		x->about = field(tab[0] + 1, (size_t)(tab[1] - tab[0] - 1),
+		    b.name, &l, "description");
+		x->pattern = field(tab[1] + 1,
+		    (size_t)(l.s + l.len - tab[1] - 1), b.name, &l, "pattern");
+		for (i = 0; i < n; i++)
+			if (strcmp(sc[i].label, x->label) == 0)
+				hf_dieat(EXIT_UNUSABLE, b.name, l.no, 0,
+				    "scenario %s is already on line %lu",
+				    x->label, sc[i].line);
+		n++;
+	}
+	hf_buffree(&b);
+	*np = n;
+	return sc;
+}
+
+/* Match every scenario against the tests and add the reasons for FAIL. */
+static void
+scenarios(struct run *r, struct scenario *sc, size_t nsc, int ran)
+{
+	const struct test *t;
+	size_t i, j;
+
+	for (i = 0; i < nsc; i++) {
+		for (j = 0; j < r->n; j++) {
+			t = &r->t[j];
+			if (!hf_fnmatch(sc[i].pattern, t->desc))
+				continue;
+			sc[i].tests++;
+			if (t->dir == DIR_NONE && t->ok)
+				sc[i].passed++;
+			else if (t->dir == DIR_NONE)
+				sc[i].failed++;
+		}
+		if (!ran || (sc[i].passed > 0 && sc[i].failed == 0))
+			continue;
+		hf_straddstr(why(r), "scenario ");
+		mdtext(&r->why, sc[i].label);
+		if (sc[i].tests == 0)
+			hf_straddstr(&r->why, " has no matching test");
+		else if (sc[i].failed > 0) {
+			hf_straddstr(&r->why, " has ");
+			addnum(&r->why, sc[i].failed);
+			hf_straddstr(&r->why, sc[i].failed == 1 ?
+			    " failing test" : " failing tests");
+		} else
+			hf_straddstr(&r->why, ": none of its tests passed "
+			    "(all skipped or todo)");
+		hf_straddc(&r->why, '\n');
+	}
+}
+
+static void
+cell(struct hf_str *o, unsigned long v)
+{
+	hf_straddstr(o, " ");
+	addnum(o, v);
+	hf_straddstr(o, " |");
+}
+
+static void
+field2(struct hf_str *o, const char *name, const char *val, int code)
+{
+	hf_straddstr(o, "| ");
+	hf_straddstr(o, name);
+	hf_straddstr(o, " | ");
+	if (val == NULL)
+		hf_straddstr(o, "not recorded");
+	else if (code)
+		mdcode(o, val, 1);
+	else
+		hf_straddstr(o, val);
+	hf_straddstr(o, " |\n");
+}
+
+static void
+writenote(struct hf_str *o, struct run *r, const struct opts *op,
+    const struct scenario *sc, size_t nsc, int ran)
+{
+	const char *verdict = r->nwhy == 0 ? "PASS" : "FAIL";
+	size_t i, j, longest = 0, run = 0;
+
+	hf_straddstr(o, "# Verification note\n\nOverall result: **");
+	hf_straddstr(o, verdict);
+	hf_straddstr(o, "**\n\n| Field | Value |\n|---|---|\n");
+	field2(o, "Branch", op->branch, 1);
+	field2(o, "Source commit", op->source, 1);
+	field2(o, "HEAD commit", op->head, 1);
+	field2(o, "Run date", op->date, 0);
+
+	hf_straddstr(o, "\n## Verdict\n\n");
+	if (!ran)
+		hf_straddstr(o, "FAIL: no test was run, so this note "
+		    "verifies nothing.\n");
+	else if (r->nwhy == 0) {
+		if (r->planned == 1)
+			hf_straddstr(o, "PASS: the one planned test ran and "
+			    "passed.\n");
+		else {
+			hf_straddstr(o, "PASS: all ");
+			addnum(o, r->planned);
+			hf_straddstr(o, " planned tests ran and none "
+			    "failed.\n");
+		}
+	} else {
+		hf_straddstr(o, "FAIL, for these reasons:\n\n");
+		hf_stradd(o, r->why.s, r->why.len);
+	}
+
+	hf_straddstr(o, "\n## Scenarios\n\n");
+	if (nsc == 0)
+		hf_straddstr(o, "No scenario is mapped to the tests.\n");
+	else {
+		hf_straddstr(o, "A scenario passes when at least one test "
+		    "whose description matches its pattern passed and none "
+		    "failed.\n\n| Scenario | Description | Test pattern | "
+		    "Tests | Passed | Failed | Result |\n"
+		    "|---|---|---|---|---|---|---|\n");
+		for (i = 0; i < nsc; i++) {
+			hf_straddstr(o, "| ");
+			mdtext(o, sc[i].label);
+			hf_straddstr(o, " | ");
+			mdtext(o, sc[i].about);
+			hf_straddstr(o, " | ");
+			mdcode(o, sc[i].pattern, 1);
+			hf_straddstr(o, " |");
+			cell(o, sc[i].tests);
+			cell(o, sc[i].passed);
+			cell(o, sc[i].failed);
+			hf_straddstr(o, ran && sc[i].passed > 0 &&
+			    sc[i].failed == 0 ? " PASS |\n" : " FAIL |\n");
+		}
+	}
+
+	hf_straddstr(o, "\n## Counts\n\n");
+	if (!ran)
+		hf_straddstr(o, "No test was run, so there is nothing to "
+		    "count.\n");
+	else {
+		hf_straddstr(o, "| Planned | Ran | Passed | Failed | Skipped "
+		    "| Todo | Not run |\n|---|---|---|---|---|---|---|\n|");
+		if (r->planline == 0)
+			hf_straddstr(o, " no plan |");
+		else
+			cell(o, r->planned);
+		cell(o, r->n);
+		cell(o, r->passed);
+		cell(o, r->failed);
+		cell(o, r->skipped);
+		cell(o, r->todo);
+		cell(o, r->notrun);
+		hf_straddc(o, '\n');
+	}
+
+	hf_straddstr(o, "\n## Re-run\n\n");
+	if (op->rerun == NULL) {
+		hf_straddstr(o, "No re-run command was recorded.\n");
+		return;
+	}
+	/* A fence longer than any run of backticks in the command. */
+	for (j = 0; op->rerun[j] != '\0'; j++) {
+		run = op->rerun[j] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	hf_straddstr(o, "From the root of the repository, at the HEAD "
+	    "commit:\n\n");
+	for (j = 0; j < (longest < 3 ? 3 : longest + 1); j++)
+		hf_straddc(o, '`');
+	hf_straddstr(o, "sh\n");
+	hf_straddstr(o, op->rerun);
+	if (op->rerun[strlen(op->rerun) - 1] != '\n')
+		hf_straddc(o, '\n');
+	for (j = 0; j < (longest < 3 ? 3 : longest + 1); j++)
+		hf_straddc(o, '`');
+	hf_straddc(o, '\n');
+}
+
+static int
+iscommit(const char *s)
+{
+	size_t n;
+
+	for (n = 0; (s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' &&
+	    s[n] <= 'f'); n++)
+		continue;
+	return s[n] == '\0' && (n == 40 || n == 64);
+}
+
+static void
+checkopts(const struct opts *op)
+{
+	const char *p;
+	time_t t;
+
+	if (op->branch != NULL) {
+		for (p = op->branch; *p != '\0'; p++)
+			if (iscntrlbyte((unsigned char)*p))
+				break;
+		if (*op->branch == '\0' || *p != '\0')
+			hf_die(HF_EUSAGE, "-b: not a branch name");
+	}
+	if (op->source != NULL && !iscommit(op->source))
+		hf_die(HF_EUSAGE, "-s: not a commit (40 or 64 lowercase hex "
+		    "digits): %s", op->source);
+	if (op->head != NULL && !iscommit(op->head))
+		hf_die(HF_EUSAGE, "-H: not a commit (40 or 64 lowercase hex "
+		    "digits): %s", op->head);
+	if (hf_parseiso(op->date, &t, NULL) != 0)
+		hf_die(HF_EUSAGE, "-d: not a UTC time such as "
+		    "2026-02-23T20:44:07Z: %s", op->date);
+	if (op->rerun != NULL) {
+		for (p = op->rerun; *p != '\0'; p++)
+			if (iscntrlbyte((unsigned char)*p) && *p != '\n' &&
+			    *p != '\t')
+				break;
+		if (*op->rerun == '\0' || *p != '\0')
+			hf_die(HF_EUSAGE, "-r: empty, or a control character "
+			    "in the command");
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts op;
+	struct run r;
+	struct hf_buf b;
+	struct hf_str o;
+	struct scenario *sc = NULL;
+	const char *spath = NULL;
+	char date[21];
+	size_t nsc = 0, i;
+	int ch, nflag = 0, status;
+
+	hf_setprogname(argv[0]);
+	memset(&op, 0, sizeof(op));
+	while ((ch = getopt(argc, argv, "b:d:hH:m:nr:s:")) != -1) {
+		switch (ch) {
+		case 'b':
+			op.branch = optarg;
+			break;
+		case 'd':
+			op.date = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			break;
+		case 'H':
+			op.head = optarg;
+			break;
+		case 'm':
+			spath = optarg;
+			break;
+		case 'n':
+			nflag = 1;
+			break;
+		case 'r':
+			op.rerun = optarg;
+			break;
+		case 's':
+			op.source = optarg;
+			break;
+		default:
+			usage(stderr);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (nflag && argc > 0))
+		usage(stderr);
+	if (op.date == NULL) {
+		hf_isotime(hf_now(), date);
+		op.date = date;
+	}
+	checkopts(&op);
+
+	memset(&r, 0, sizeof(r));
+	memset(&o, 0, sizeof(o));
+	if (spath != NULL)
+		sc = readscen(spath, &nsc);
+	if (!nflag) {
+		hf_readall(argc == 1 ? argv[0] : NULL, &b);
+		readtap(&r, &b);
+		hf_buffree(&b);
+		judge(&r);
+	} else
+		whyf(&r, "no test was run");
+	scenarios(&r, sc, nsc, !nflag);
+	writenote(&o, &r, &op, sc, nsc, !nflag);
+	hf_write(o.s, o.len);
+	status = r.nwhy == 0 ? EXIT_PASS : EXIT_FAIL;
+
+	hf_strfree(&o);
+	hf_strfree(&r.why);
+	for (i = 0; i < r.n; i++)
+		free(r.t[i].desc);
+	free(r.t);
+	free(r.seen);
+	free(r.skipall);
+	for (i = 0; i < nsc; i++) {
+		free(sc[i].label);
+		free(sc[i].about);
+		free(sc[i].pattern);
+	}
+	free(sc);
+	hf_exit(status);
+}
