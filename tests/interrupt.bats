@@ -17,14 +17,20 @@ setup() {
 	D=$BATS_TEST_TMPDIR
 	R=$D/repo
 	# The bundled example without its committed packages, in a git
-	# repository of its own with fixed commit times.
-	cp -R "$TOP/examples" "$R"
+	# repository of its own committed at a fixed time, as pipeline.bats
+	# makes it.
+	export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.org
+	export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.org
+	export GIT_CONFIG_NOSYSTEM=1 HOME="$D"
+	unset SOURCE_DATE_EPOCH
+	mkdir -p "$R"
+	cp -R "$TOP/examples/." "$R/"
 	rm -rf "$R"/kitty-specs/*/handoff
-	export GIT_AUTHOR_DATE=2026-01-02T03:04:05Z
-	export GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
 	git -C "$R" init -q
 	git -C "$R" add -A
-	git -C "$R" -c user.name=t -c user.email=t@example.org commit -qm example
+	GIT_AUTHOR_DATE="@1767225600 +0000" \
+	    GIT_COMMITTER_DATE="@1767225600 +0000" \
+	    git -C "$R" commit -q -m example
 	OUT=$R/kitty-specs/$FEATURE/handoff
 }
 

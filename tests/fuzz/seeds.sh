@@ -75,6 +75,15 @@ make_seeds() {
 		from_fixtures "$1" yaml2json '*.yaml' '*.yml'
 		printf 'a: &x [1, 2]\nb: *x\n<<: {c: 0x1f}\nd: 2001-12-14\n' |
 		    seed "$1"
+		printf '%s\n' 'i: [0b101, 017, 0o17, 1_000, 1:30, +12, -0x1F]' \
+		    'f: [1.5, 1.5e3, 1.0e+3, .inf, -.Inf, .nan, 6.8523015e+5]' \
+		    'b: [yes, No, on, OFF, ~, null, true]' \
+		    't: [2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10]' \
+		    's: !!set {a, b}' 'o: !!omap [a: 1, b: 2]' \
+		    'bin: !!binary R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5' \
+		    'q: "\u00e9\x41\U0001F600"' "k: 'it''s'" 'big: 123456789012345678901234567890' \
+		    '? [complex, key]' ': value' 'm: &m {x: 1}' 'n: {<<: [*m, {y: 2}], x: 3}' \
+		    'lit: |' '  line' 'fold: >-' '  folded' '  text' | seed "$1"
 		;;
 	yaml2json_multi)
 		from_fixtures "$1" yaml2json '*.yaml' '*.yml'
