@@ -77,10 +77,23 @@ accepted() {
 	fi
 }
 
-# A single line of about 1 GB that is valid JSON once complete, written to
-# a pipe and never to disk.
-GIGALINE='{ printf "{\"event_id\":\"x\",\"pad\":\""; yes aaaaaaaaaaaaaaa |
-    tr -d "\n" | head -c 999999950; printf "\"}\n"; }'
+# A single line of 1 GB (10^9 bytes) that is valid JSON once complete,
+# written to a pipe and never to disk, in blocks of 1 MiB.
+GIGALINE='"$PYTHON" -c "
+import sys
+w = sys.stdout.buffer.write
+head, tail = b\"{\\\"event_id\\\":\\\"x\\\",\\\"pad\\\":\\\"\", b\"\\\"}\\n\"
+n = 10 ** 9 - len(head) - len(tail)
+block = b\"a\" * (1 << 20)
+try:
+    w(head)
+    while n > 0:
+        w(block[:n])
+        n -= len(block)
+    w(tail)
+except BrokenPipeError:
+    pass
+" 2>/dev/null'
 
 no_gigabyte_under_valgrind() {
 	[ "$SLOW" != valgrind ] || skip "1 GB through valgrind takes too long"
@@ -532,4 +545,18 @@ replay() {
 		n=$((n + 1))
 	done
 	[ "$n" -gt 0 ] || skip "no saved fuzz crashes"
+}
+
+@test "yaml2json: limit: 1000 unknown directives are skipped, 1001 are refused" {
+	"$PYTHON" -c 'print("%FOO bar\n" * 1000 + "--- {a: 1}")' >"$D/d1000.yaml"
+	hostile 'yaml2json -c "$D/d1000.yaml"'
+	accepted
+	assert_output '{"a":1}'
+	"$PYTHON" -c 'print("%FOO bar\n" * 1001 + "--- {a: 1}")' >"$D/d1001.yaml"
+	hostile 'yaml2json -c "$D/d1001.yaml"'
+	refused yaml2json 'd1001.yaml:1001:'
+	head -c 2000000 /dev/zero | tr '\0' x | sed 's/x\{10\}/%FOO bar\n/g' \
+	    >"$D/dmany.yaml"
+	hostile 'yaml2json -c "$D/dmany.yaml"'
+	refused yaml2json 'dmany.yaml:1001:'
 }
