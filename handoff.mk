@@ -52,6 +52,7 @@ TEST_CMD ?=
 SCENARIOS ?=
 EXCLUDE ?=
 FORCE ?=
+VERIFICATION_FROM ?=
 
 .DELETE_ON_ERROR:
 .PHONY: handoff check verify verification handoff-all handoff-help hf-force
@@ -535,7 +536,8 @@ EOF
 	*[!A-Za-z0-9._-]*|.*) echo "ERR MISSION=$hm is not a mission name (set MISSION)"; return ;;
 	esac
 	hsc=$HF_SC
-	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) || hsc=
+	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
+	    hsc=$(hf_jget "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit) || hsc=
 	[ -n "$hsc" ] || hsc=$htc
 	case $hsc in
 	*[!A-Za-z0-9._/^~-]*|-*) echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return ;;
@@ -671,6 +673,7 @@ HF_GITCONFIG := $(firstword $(wildcard $(HF_GITDIR)/commondir/config) $(HF_GITDI
 HF_KEY := $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
 	$(MISSION) $(HF_MAN_FILE) $(SOURCE_COMMIT) $(PROJECT_SCOPE_ID) \
 	$(SOURCE_DATE_EPOCH) $(call hf_jval,$(file <$(HF_OUT)/namespace.json),source_commit) \
+	$(call hf_jval,$(file <$(HF_FD)/handoff/namespace.json),source_commit) \
 	$(if $(PROJECT_SCOPE_ID),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
 ifeq ($(HF_KEY),$(file <$(HF_B)/key))
 include $(HF_B)/probe.mk
@@ -702,6 +705,8 @@ HF_PINS_REL := $(call hf_rel,$(PINS))
 HF_NOTES_REL := $(call hf_rel,$(NOTES))
 HF_SCEN_REL := $(call hf_rel,$(SCENARIOS))
 HF_SDE := $(SOURCE_DATE_EPOCH)
+HF_VFROM := $(if $(filter verification,$(MAKECMDGOALS)),,$(abspath $(or $(VERIFICATION_FROM),$(if \
+	$(TEST_CMD),,$(wildcard $(HF_OUT)/verification.md)))))
 ifneq ($(HF_NEED),)
 $(call hf_put,$(HF_S)/manifest,$(HF_SC) $(HF_MAN_OID) $(HF_MAN_FILE) $(HF_T_MAN))
 $(call hf_put,$(HF_S)/tree,$(HF_TREE_COMMIT) $(HF_SC) $(HF_T_TREE) $(HF_ROOT) $(FEATURE) $(EXCLUDE))
@@ -711,7 +716,7 @@ $(call hf_put,$(HF_S)/matrix,$(HF_PINS_OID) $(PINS) $(NOTES) $(HF_ROOT))
 $(call hf_put,$(HF_S)/generate,$(HF_SC) $(HF_BRANCH) $(FEATURE) $(HF_MISSION) $(HF_SCOPE) \
 	$(STEP_ID) $(HF_ROOT) $(HF_MAN_REL) $(HF_PINS_REL) $(HF_NOTES_REL) $(HF_SCEN_REL) \
 	$(HF_SDE) $(HANDOFF_TEMPLATE) $(TEST_CMD))
-$(call hf_put,$(HF_S)/verification,$(HF_BRANCH) $(HF_SC) $(HF_T_MAN) $(SCENARIOS) $(TEST_CMD))
+$(call hf_put,$(HF_S)/verification,$(HF_BRANCH) $(HF_SC) $(HF_T_MAN) $(SCENARIOS) $(TEST_CMD) $(HF_VFROM))
 endif
 
 export HF_FILES HF_OUT HF_P HF_B HF_ROOT HF_REPO HF_SC HF_TREE_COMMIT HF_MAN_OID \
@@ -755,9 +760,13 @@ $(HF_P)/generate.sh: $(HF_S)/generate $(HANDOFF_MK) $(HF_P)/artifact-manifest.js
 	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
 	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && mv -f "$@.tmp" "$@"
 
-$(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) \
+# verification.md is the record of a test run, so an existing one is kept
+# (copied) unless TEST_CMD asks for a new run; make verification always
+# runs.
+$(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) $(HF_VFROM) \
 		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN) && \
+	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@.tmp"; \
+	    else hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi && \
 	    mv -f "$@.tmp" "$@"
 
 # Installing: the stamp is per OUT, and is forced while a file is missing.

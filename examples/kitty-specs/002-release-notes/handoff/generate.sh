@@ -120,8 +120,13 @@ run() {
 	    SOURCE_COMMIT="$SOURCE_COMMIT" SOURCE_BRANCH="$SOURCE_BRANCH" \
 	    PROJECT_SCOPE_ID="$PROJECT_SCOPE_ID" MISSION="$MISSION_KEY" \
 	    STEP_ID="$STEP_ID" MANIFEST="$MANIFEST" PINS="$PINS" NOTES="$NOTES" \
-	    TEST_CMD="$TEST_CMD" SCENARIOS="$SCENARIOS" "$@"
+	    TEST_CMD="$TEST_CMD" SCENARIOS="$SCENARIOS" \
+	    VERIFICATION_FROM="$verification" "$@"
 }
+
+# The test evidence of the package is carried over, not rerun.
+verification=
+[ -f "$here/verification.md" ] && verification=$here/verification.md
 
 if [ "$write" = 1 ]; then
 	if [ "$force" = 1 ]; then

@@ -1,0 +1,554 @@
+#!/usr/bin/env bats
+# The pipeline, handoff.mk: make handoff, check, verify, verification,
+# handoff-all and the package's generate.sh, on git repositories made in
+# the test's directory from the bundled example and from the corpus.
+
+load helper
+
+MK="$TOP/handoff.mk"
+F1=001-greeting-cli
+F2=002-release-notes
+C45=045-mission-handoff-package-version-matrix
+
+setup() {
+	export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.org
+	export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.org
+	export GIT_CONFIG_NOSYSTEM=1 HOME="$BATS_TEST_TMPDIR"
+	export HANDOFF_MK="$MK"
+	unset SOURCE_DATE_EPOCH
+	git config --global init.defaultBranch main
+	git config --global advice.detachedHead false
+}
+
+# Commit everything in repository $1 at a fixed time $2 (epoch seconds), so
+# that commit ids and package timestamps are the same on every run.
+commit_all() {
+	git -C "$1" add -A
+	GIT_AUTHOR_DATE="@$2 +0000" GIT_COMMITTER_DATE="@$2 +0000" \
+	    git -C "$1" commit -q -m "at $2"
+}
+
+# A repository at $1 holding the bundled example without its packages.
+example_repo() {
+	mkdir -p "$1"
+	cp -R "$TOP/examples/." "$1/"
+	rm -rf "$1"/kitty-specs/*/handoff
+	git -C "$1" init -q
+	commit_all "$1" 1767225600
+}
+
+# A repository at $1 holding the corpus; 045 keeps its committed package
+# unless $2 is "nopackage".
+corpus_repo() {
+	mkdir -p "$1"
+	tar -xzf "$CORPUS/spec-kitty-2x-3bbf9f0.tar.gz" -C "$1"
+	[ "$2" = nopackage ] && rm -rf "$1/kitty-specs/$C45/handoff"
+	git -C "$1" init -q
+	git -C "$1" remote add origin https://example.org/git/spec-kitty.git
+	commit_all "$1" 1771700000
+}
+
+hf() {
+	make -s -f "$MK" "$@"
+}
+
+# Content and mtime of every file under $1, one line each.
+snapshot() {
+	(cd "$1" && find . -type f -printf '%p %T@ ' -exec sha256sum {} \; | sort)
+}
+
+append_event() {
+	printf '%s\n' '{"actor": "grace", "at": "2026-01-15T09:00:00+00:00", "event_id": "01KF4C6E8G0J2K4M6N8P0Q2R4S", "feature_slug": "001-greeting-cli", "from_lane": "doing", "to_lane": "done", "wp_id": "WP02"}' \
+	    >>"$1/kitty-specs/$F1/status.events.jsonl"
+}
+
+@test "handoff writes the seven files, and a second run changes nothing, not even mtimes" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	run hf handoff FEATURE=$F1
+	assert_success
+	for f in namespace.json artifact-manifest.json artifact-tree.json \
+	    events.jsonl version-matrix.md verification.md generate.sh; do
+		[ -s "kitty-specs/$F1/handoff/$f" ]
+	done
+	snapshot "kitty-specs/$F1/handoff" >"$BATS_TEST_TMPDIR/before"
+	sleep 1
+	run hf handoff FEATURE=$F1
+	assert_success
+	refute_output --partial wrote
+	snapshot "kitty-specs/$F1/handoff" >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ -z "$(git status --porcelain --untracked-files=no)" ]
+}
+
+@test "the package is made by the filters from the committed inputs" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F1
+	local p="kitty-specs/$F1/handoff" c
+	c=$(git rev-parse HEAD)
+	run cat "$p/namespace.json"
+	assert_output - <<EOF
+{
+  "schema_version": "1",
+  "project_scope_id": "greet",
+  "feature_slug": "$F1",
+  "source_branch": "main",
+  "source_commit": "$c",
+  "mission_key": "software-dev",
+  "manifest_version": "1",
+  "step_id": null,
+  "generated_at": "2026-01-01T00:00:00Z"
+}
+EOF
+	cmp "$p/events.jsonl" "kitty-specs/$F1/status.events.jsonl"
+	grep -qx '  "tree_commit": "'"$c"'",' "$p/artifact-tree.json"
+	grep -qx '  "root_path": "kitty-specs/'"$F1"'",' "$p/artifact-tree.json"
+	grep -qx '  "captured_at": "2026-01-01T00:00:00Z"' "$p/artifact-manifest.json"
+	run matrixgen -x "$p/version-matrix.md"
+	assert_output - <<EOF
+greet=0.3.1
+bats-core=1.10.0
+cc=gcc-12
+source-commit=$c
+source-branch=main
+EOF
+	# No TEST_CMD: the note says no test ran, and FAIL.
+	grep -q FAIL "$p/verification.md"
+	run grep -c PASS "$p/verification.md"
+	assert_output 0
+}
+
+@test "a committed new event regenerates events, tree and namespace only, and they are refused without FORCE" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	# The first run after the install carries verification.md over.
+	hf handoff FEATURE=$F1
+	local b
+	b="$(git rev-parse --git-dir)/handoff/$F1/pkg"
+	snapshot "$b" >"$BATS_TEST_TMPDIR/build.before"
+	snapshot "$p" >"$BATS_TEST_TMPDIR/before"
+	append_event .
+	commit_all . 1767398400
+	run hf handoff FEATURE=$F1
+	assert_failure
+	assert_output --partial "$p/namespace.json would change; not overwritten"
+	assert_output --partial "$p/artifact-tree.json would change; not overwritten"
+	assert_output --partial "$p/events.jsonl would change; not overwritten"
+	assert_output --partial "make check"
+	assert_output --partial "FORCE=1"
+	refute_output --partial "artifact-manifest.json would change"
+	refute_output --partial "generate.sh would change"
+	refute_output --partial "version-matrix.md would change"
+	refute_output --partial "verification.md would change"
+	snapshot "$p" >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	# Only the outputs whose inputs changed were rebuilt in BUILD (the
+	# matrix shows the namespace, so it is rerun, with the same result).
+	snapshot "$b" >"$BATS_TEST_TMPDIR/build.after"
+	diff "$BATS_TEST_TMPDIR/build.before" "$BATS_TEST_TMPDIR/build.after" |
+	    sed -n 's/^> \.\/\([^ ]*\) .*/\1/p' | sort >"$BATS_TEST_TMPDIR/rebuilt"
+	printf '%s\n' artifact-tree.json events.jsonl namespace.json version-matrix.md |
+	    diff -u - "$BATS_TEST_TMPDIR/rebuilt"
+	run hf handoff FEATURE=$F1 FORCE=1
+	assert_success
+	cmp "$p/events.jsonl" "kitty-specs/$F1/status.events.jsonl"
+	grep -qx '  "generated_at": "2026-01-03T00:00:00Z"' "$p/namespace.json"
+	grep -qx '  "captured_at": "2026-01-03T00:00:00Z",' "$p/artifact-tree.json"
+	grep -qx '  "captured_at": "2026-01-01T00:00:00Z"' "$p/artifact-manifest.json"
+}
+
+@test "a file that was removed from OUT is written again, the others left alone" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	cp "$p/events.jsonl" "$BATS_TEST_TMPDIR/events"
+	rm "$p/events.jsonl"
+	snapshot "$p" >"$BATS_TEST_TMPDIR/before"
+	run hf handoff FEATURE=$F1
+	assert_success
+	assert_output "handoff: wrote $r/$p/events.jsonl"
+	cmp "$p/events.jsonl" "$BATS_TEST_TMPDIR/events"
+	snapshot "$p" | grep -v events.jsonl >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "two clones in differently named directories give byte-identical packages" {
+	local src="$BATS_TEST_TMPDIR/greet"
+	example_repo "$src"
+	git clone -q "$src" "$BATS_TEST_TMPDIR/one"
+	git clone -q "$src" "$BATS_TEST_TMPDIR/other-name"
+	(cd "$BATS_TEST_TMPDIR/one" && hf handoff FEATURE=$F1 && hf handoff FEATURE=$F2)
+	(cd "$BATS_TEST_TMPDIR/other-name" && hf handoff FEATURE=$F1 && hf handoff FEATURE=$F2)
+	diff -r "$BATS_TEST_TMPDIR/one/kitty-specs" "$BATS_TEST_TMPDIR/other-name/kitty-specs"
+	grep -q '"project_scope_id": "greet"' "$BATS_TEST_TMPDIR/one/kitty-specs/$F1/handoff/namespace.json"
+}
+
+@test "without an origin remote the scope is the top-level directory's name" {
+	example_repo "$BATS_TEST_TMPDIR/plain"
+	cd "$BATS_TEST_TMPDIR/plain"
+	hf handoff FEATURE=$F2
+	grep -q '"project_scope_id": "plain"' "kitty-specs/$F2/handoff/namespace.json"
+	run hf handoff FEATURE=$F2 PROJECT_SCOPE_ID=other OUT="$BATS_TEST_TMPDIR/o"
+	assert_success
+	grep -q '"project_scope_id": "other"' "$BATS_TEST_TMPDIR/o/namespace.json"
+}
+
+@test "an uncommitted edit does not leak into the package" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/clean"
+	echo "an edit nobody committed" >>"kitty-specs/$F1/spec.md"
+	echo '{"event_id": "uncommitted"}' >>"kitty-specs/$F1/status.events.jsonl"
+	echo "new" >"kitty-specs/$F1/untracked.md"
+	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/dirty"
+	diff -r "$BATS_TEST_TMPDIR/clean" "$BATS_TEST_TMPDIR/dirty"
+	run hf check FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/dirty"
+	assert_success
+}
+
+@test "generate.sh: dry run by default, --help, and --write replays the package exactly" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	shellcheck "$p/generate.sh"
+	run bash "$p/generate.sh" --help
+	assert_success
+	assert_line --index 0 "usage: generate.sh [--write] [--force] [--output-dir PATH] [--help]"
+	run bash "$p/generate.sh" --bogus
+	assert_failure 2
+	run bash "$p/generate.sh" --output-dir "$BATS_TEST_TMPDIR/v"
+	assert_success
+	assert_output --partial "would write $BATS_TEST_TMPDIR/v/namespace.json (new)"
+	assert_output --partial "dry run: nothing written"
+	[ ! -e "$BATS_TEST_TMPDIR/v" ]
+	run bash "$p/generate.sh" --output-dir "$BATS_TEST_TMPDIR/v" --write
+	assert_success
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+	# From another directory, with the filters found through HANDOFF_MK.
+	rm -rf "$BATS_TEST_TMPDIR/v"
+	(cd / && bash "$r/$p/generate.sh" --output-dir "$BATS_TEST_TMPDIR/v" --write)
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+	# Replaying in place finds every file unchanged.
+	run bash "$p/generate.sh"
+	assert_success
+	refute_output --partial would
+}
+
+@test "generate.sh pins the source: later commits do not move the replay" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	echo "unrelated" >README.md
+	commit_all . 1767398400
+	bash "$p/generate.sh" --output-dir "$BATS_TEST_TMPDIR/v" --write
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+	run hf check FEATURE=$F1
+	assert_success
+}
+
+@test "check passes on a fresh package, then names an appended event and a changed file" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	run hf check FEATURE=$F1
+	assert_success
+	assert_line "namespace.json: matches"
+	assert_line "artifact-manifest.json: matches"
+	assert_line "artifact-tree.json: matches"
+	assert_line "events.jsonl: identical"
+	assert_line "version-matrix.md: matches"
+	assert_line "generate.sh: matches"
+	append_event .
+	echo "FR-4: greet -V prints the version." >>"kitty-specs/$F1/spec.md"
+	commit_all . 1767398400
+	run hf check FEATURE=$F1
+	assert_failure
+	assert_line "artifact-tree.json: stale"
+	assert_line "artifact-tree.json: changed: spec.md"
+	assert_line "artifact-tree.json: changed: status.events.jsonl"
+	assert_line "events.jsonl: 1 events appended since the handoff"
+	assert_line "namespace.json: matches"
+	assert_line "artifact-manifest.json: matches"
+	assert_line "check: 2 of 6 files differ"
+}
+
+@test "check names a rewritten history and a namespace field" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	sed -i '1s/"actor": "ada"/"actor": "eve"/' "kitty-specs/$F1/status.events.jsonl"
+	sed -i 's/"mission": "software-dev"/"mission": "documentation"/' "kitty-specs/$F1/meta.json"
+	commit_all . 1767398400
+	run hf check FEATURE=$F1
+	assert_failure
+	assert_line "events.jsonl: history rewritten at line 1 (event_id 01KEXQ6QJ8M5T2V9C4D7F1H3K0)"
+	assert_line 'namespace.json: mission_key: committed "software-dev", replayed "documentation"'
+}
+
+@test "verify passes on a fresh package and fails on a tampered tracked file" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	run hf verify FEATURE=$F1
+	assert_success
+	assert_line --index 0 --partial "verify: "
+	assert_line --partial "is complete and consistent"
+	echo "tampered" >>"kitty-specs/$F1/plan.md"
+	run hf verify FEATURE=$F1
+	assert_failure
+	assert_line "verify: artifact-tree.json: changed: plan.md"
+	assert_line "verify: artifact-tree.json: does not match kitty-specs/$F1"
+}
+
+@test "verify names a broken invariant and a missing file of the package" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	sed -i 's/"captured_at": "\(.*\)Z"/"captured_at": "\1+00:00"/' "$p/artifact-manifest.json"
+	sed -i "s/^SOURCE_COMMIT='/SOURCE_COMMIT='0/" "$p/generate.sh"
+	rm "$p/verification.md"
+	run hf verify FEATURE=$F1
+	assert_failure
+	assert_line "verify: verification.md: missing"
+	assert_line --partial "verify: artifact-manifest.json: captured_at '2026-01-01T00:00:00+00:00' is not ISO 8601 UTC with Z"
+	assert_line --partial "verify: generate.sh: SOURCE_COMMIT 0"
+}
+
+@test "make verification runs TEST_CMD through tapnote; without it the note is a plain FAIL" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	grep -q FAIL "$p/verification.md"
+	run hf verification FEATURE=$F1 TEST_CMD='printf "1..2\nok 1 - greets Ada\nok 2 - greets the world\n"'
+	assert_success
+	grep -q PASS "$p/verification.md"
+	grep -q "greets the world" "$p/verification.md"
+	run hf verification FEATURE=$F1 TEST_CMD='printf "1..1\nnot ok 1 - greets Ada\n"'
+	assert_success
+	grep -q FAIL "$p/verification.md"
+}
+
+@test "make -n handoff is a dry run: OUT is not written" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	run hf -n handoff FEATURE=$F1
+	assert_success
+	[ ! -e "kitty-specs/$F1/handoff" ]
+}
+
+@test "handoff-all packages every feature; a failing one is named and the others go on under -k" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	sed -i 's/"mission": "documentation"/"mission": "no-such-mission"/' "kitty-specs/$F2/meta.json"
+	commit_all . 1767312000
+	run hf -k -j2 handoff-all
+	assert_failure
+	assert_output --partial "handoff-all: $F2: failed"
+	assert_output --partial "unknown mission no-such-mission"
+	refute_output --partial "handoff-all: $F1: failed"
+	[ -s "kitty-specs/$F1/handoff/namespace.json" ]
+	[ ! -e "kitty-specs/$F2/handoff" ]
+}
+
+# Bad input: one line that names the variable to set, and nothing written.
+bad_input() {
+	run hf handoff "$@"
+	assert_failure
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "bad input: no FEATURE, a missing feature dir, a slug with / or .." {
+	example_repo "$BATS_TEST_TMPDIR/greet"
+	cd "$BATS_TEST_TMPDIR/greet"
+	bad_input
+	assert_output --regexp 'FEATURE is not set; set FEATURE'
+	bad_input FEATURE=999-nothing
+	assert_output --regexp 'FEATURE_DIR=.*999-nothing is not a directory; set FEATURE'
+	bad_input FEATURE=../kitty-specs
+	assert_output --regexp "FEATURE=../kitty-specs may not contain '/' or '..'; set FEATURE"
+	bad_input FEATURE=a/b
+	assert_output --partial "may not contain '/' or '..'; set FEATURE"
+	bad_input FEATURE=..
+	assert_output --partial "set FEATURE"
+	[ -z "$(find kitty-specs -name handoff)" ]
+}
+
+@test "bad input: an unknown mission, a manifest missing at the source commit" {
+	local r="$BATS_TEST_TMPDIR/greet" first
+	example_repo "$r"
+	cd "$r"
+	bad_input FEATURE=$F1 MISSION=no-such-mission
+	assert_output --partial "unknown mission no-such-mission"
+	assert_output --partial "set MISSION"
+	# A source commit from before the manifest existed.
+	git rm -q -r src
+	commit_all . 1767312000
+	first=$(git rev-parse HEAD)
+	git revert --no-edit HEAD >/dev/null
+	bad_input FEATURE=$F1 SOURCE_COMMIT="$first"
+	assert_output --partial "at SOURCE_COMMIT=$first; set SOURCE_COMMIT, or MANIFEST"
+	bad_input FEATURE=$F1 SOURCE_COMMIT=0123456789abcdef0123456789abcdef01234567
+	assert_output --partial "is not in this repository"
+	assert_output --partial "MANIFEST"
+	[ ! -e "kitty-specs/$F1/handoff" ]
+}
+
+@test "bad input: a detached HEAD needs SOURCE_BRANCH" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	git checkout -q --detach HEAD
+	bad_input FEATURE=$F1
+	assert_output --partial "HEAD is detached; set SOURCE_BRANCH"
+	[ ! -e "kitty-specs/$F1/handoff" ]
+	run hf handoff FEATURE=$F1 SOURCE_BRANCH=main
+	assert_success
+	grep -q '"source_branch": "main"' "kitty-specs/$F1/handoff/namespace.json"
+}
+
+@test "bad input: a feature that is not committed yet, and check without a package" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	mkdir kitty-specs/003-draft
+	echo draft >kitty-specs/003-draft/spec.md
+	bad_input FEATURE=003-draft
+	assert_output --partial "is not committed at HEAD"
+	run hf check FEATURE=$F1
+	assert_failure
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --partial "no namespace.json to check; run make handoff, or set OUT"
+}
+
+@test "SOURCE_DATE_EPOCH sets every timestamp" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F2/handoff"
+	SOURCE_DATE_EPOCH=1700000000 hf handoff FEATURE=$F2
+	grep -qx '  "generated_at": "2023-11-14T22:13:20Z"' "$p/namespace.json"
+	grep -qx '  "captured_at": "2023-11-14T22:13:20Z"' "$p/artifact-manifest.json"
+	grep -q '"at":"2023-11-14T22:13:20Z"' "$p/events.jsonl"
+	grep -qx "PINNED_DATE_EPOCH='1700000000'" "$p/generate.sh"
+	bash "$p/generate.sh" --write --output-dir "$BATS_TEST_TMPDIR/v"
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+}
+
+@test "the bundled example's committed package passes check and verify" {
+	local b="$BATS_TEST_TMPDIR/build"
+	cd "$TOP"
+	git rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout"
+	for f in $F1 $F2; do
+		run hf verify REPO=examples FEATURE=$f BUILD="$b/$f"
+		assert_success
+		assert_line "check: the package matches its replay (6 files)"
+	done
+}
+
+@test "corpus 045: check reports a stale tree and 24 appended events, and that manifest and namespace match" {
+	corpus_or_skip spec-kitty-2x-3bbf9f0.tar.gz
+	local r="$BATS_TEST_TMPDIR/spec-kitty"
+	corpus_repo "$r"
+	cd "$r"
+	# The source commit is not in this history: the pinned manifest is
+	# named as a work-tree file.
+	run hf check FEATURE=$C45
+	assert_failure
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --partial "SOURCE_COMMIT=21ed0738f009ca35a2927528238a48778e41f1d4 is not in this repository"
+	run hf check FEATURE=$C45 MANIFEST=src/specify_cli/missions/software-dev/expected-artifacts.yaml
+	assert_failure
+	assert_line "namespace.json: matches"
+	assert_line "artifact-manifest.json: matches"
+	assert_line "artifact-tree.json: stale"
+	assert_line "events.jsonl: 24 events appended since the handoff"
+	assert_line "check: 2 of 5 files differ"
+	run grep -c '^artifact-tree.json: \(changed\|new\|missing\|now present\): ' <<<"$output"
+	assert_output 9
+}
+
+@test "corpus 045: the manifest fallback is recorded in generate.sh" {
+	corpus_or_skip spec-kitty-2x-3bbf9f0.tar.gz
+	local r="$BATS_TEST_TMPDIR/spec-kitty" m
+	corpus_repo "$r"
+	cd "$r"
+	m=src/specify_cli/missions/software-dev/expected-artifacts.yaml
+	hf handoff FEATURE=$C45 MANIFEST=$m OUT="$BATS_TEST_TMPDIR/o"
+	grep -qx "MANIFEST='$m'" "$BATS_TEST_TMPDIR/o/generate.sh"
+	grep -qx "SOURCE_COMMIT='21ed0738f009ca35a2927528238a48778e41f1d4'" "$BATS_TEST_TMPDIR/o/generate.sh"
+	grep -q '"project_scope_id": "spec-kitty"' "$BATS_TEST_TMPDIR/o/namespace.json"
+	cp "$BATS_TEST_TMPDIR/o/generate.sh" "$BATS_TEST_TMPDIR/gen.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/v"
+	(cd "$r" && bash "$BATS_TEST_TMPDIR/gen.sh" --write --output-dir "$BATS_TEST_TMPDIR/v")
+	diff -r "$BATS_TEST_TMPDIR/o" "$BATS_TEST_TMPDIR/v"
+}
+
+@test "corpus: handoff-all packages all 42 features in parallel" {
+	corpus_or_skip spec-kitty-2x-3bbf9f0.tar.gz
+	local r="$BATS_TEST_TMPDIR/spec-kitty" d n=0
+	corpus_repo "$r" nopackage
+	cd "$r"
+	run hf -j4 handoff-all SOURCE_BRANCH=2.x
+	assert_success
+	for d in kitty-specs/*/; do
+		for f in namespace.json artifact-manifest.json artifact-tree.json \
+		    events.jsonl version-matrix.md verification.md generate.sh; do
+			[ -s "$d/handoff/$f" ] || fail "$d/handoff/$f missing"
+		done
+		n=$((n + 1))
+	done
+	[ "$n" -eq 42 ]
+	# A second run changes nothing.
+	snapshot kitty-specs >"$BATS_TEST_TMPDIR/before"
+	run hf -j4 handoff-all SOURCE_BRANCH=2.x
+	assert_success
+	snapshot kitty-specs >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	commit_all . 1771800000
+	run hf verify FEATURE=$C45
+	assert_success
+	run hf verify FEATURE=006-per-feature-mission
+	assert_success
+}
+
+@test "corpus: handoff-all names the feature whose committed package cannot be replayed" {
+	corpus_or_skip spec-kitty-2x-3bbf9f0.tar.gz
+	local r="$BATS_TEST_TMPDIR/spec-kitty"
+	corpus_repo "$r"
+	cd "$r"
+	run hf -k -j4 handoff-all SOURCE_BRANCH=2.x
+	assert_failure
+	assert_output --partial "handoff-all: $C45: failed"
+	run grep -c 'handoff-all: .*: failed' <<<"$output"
+	assert_output 1
+	[ -s kitty-specs/001-mission-system-architecture/handoff/namespace.json ]
+	[ ! -e "kitty-specs/$C45/handoff/generate.sh" ]
+}
