@@ -17,6 +17,8 @@
 
 /* The longest value accepted for any key, in bytes (a file name's limit). */
 #define NSGEN_VALUE_MAX	255
+/* The most bytes read from standard input: far more than a namespace. */
+#define NSGEN_INPUT_MAX	65536
 /* Longer than any key; a line is read up to key, '=' and value. */
 #define NSGEN_KEY_MAX	32
 
@@ -263,44 +265,86 @@ take(struct state *st, char *kv, const char *file, unsigned long line)
 }
 
 /*
+ * Lines are read in blocks and cut to the buffer's size, so that a long
+ * line costs no memory; and the input as a whole is bounded, so that a
+ * stream that never ends is refused at once.
+ */
+struct reader {
+	FILE	*fp;
+	char	 blk[65536];
+	size_t	 pos;
+	size_t	 len;
+	size_t	 total;
+};
+
+/*
+ * The next line, without its newline, into buf (NUL-terminated); *cut
+ * tells that it was longer than buf, *nul that it held a NUL byte.
+ * Returns -1 at the end of the input.
+ */
+static int
+nextline(struct reader *r, char *buf, size_t size, int *cut, int *nul)
+{
+	const char *p, *nl;
+	size_t len = 0, seg, take;
+	int any = 0;
+
+	*cut = *nul = 0;
+	for (;;) {
+		if (r->pos == r->len) {
+			r->pos = 0;
+			r->len = fread(r->blk, 1, sizeof(r->blk), r->fp);
+			if (r->len == 0) {
+				if (ferror(r->fp))
+					hf_dieio("%s", HF_STDIN_NAME);
+				break;
+			}
+			if ((r->total += r->len) > NSGEN_INPUT_MAX)
+				hf_dieat(HF_EDATA, HF_STDIN_NAME, 0, 0,
+				    "more than %d bytes of input",
+				    NSGEN_INPUT_MAX);
+		}
+		any = 1;
+		p = r->blk + r->pos;
+		nl = memchr(p, '\n', r->len - r->pos);
+		seg = nl != NULL ? (size_t)(nl - p) : r->len - r->pos;
+		if (memchr(p, '\0', seg) != NULL)
+			*nul = 1;
+		take = size - 1 - len < seg ? size - 1 - len : seg;
+		memcpy(buf + len, p, take);
+		len += take;
+		if (take < seg)
+			*cut = 1;
+		r->pos += seg + (nl != NULL);
+		if (nl != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	return any ? 0 : -1;
+}
+
+/*
  * Read key=value lines.  Blank lines and lines beginning with '#' are
- * skipped.  A line is read only as far as the longest key and value can
+ * skipped.  A line is kept only as far as the longest key and value can
  * reach; what is cut off is reported as a value too long.
  */
 static void
 readlines(struct state *st, FILE *fp)
 {
+	static struct reader r;
 	char buf[NSGEN_KEY_MAX + 1 + NSGEN_VALUE_MAX + 2];
 	unsigned long line = 0;
-	size_t len;
-	int c, cut, nul;
+	int cut, nul;
 
-	for (;;) {
-		len = 0;
-		cut = nul = 0;
-		while ((c = getc(fp)) != EOF && c != '\n') {
-			if (c == '\0')
-				nul = 1;
-			if (len < sizeof(buf) - 1)
-				buf[len++] = (char)c;
-			else
-				cut = 1;
-		}
-		if (c == EOF && len == 0 && !cut)
-			break;
+	memset(&r, 0, sizeof(r));
+	r.fp = fp;
+	while (nextline(&r, buf, sizeof(buf), &cut, &nul) == 0) {
 		line++;
-		buf[len] = '\0';
 		if (nul)
 			problem(st, HF_STDIN_NAME, line, 0, "NUL byte in line");
-		else if (len == 0 || buf[0] == '#')
-			;
-		else
+		else if (buf[0] != '\0' && buf[0] != '#')
 			take(st, buf, HF_STDIN_NAME, line);
-		if (c == EOF)
-			break;
 	}
-	if (ferror(fp))
-		hf_dieio("%s", HF_STDIN_NAME);
 }
 
 /* Load the steps of -m; problems there are bad input like any other. */
@@ -391,7 +435,7 @@ main(int argc, char *argv[])
 			break;
 		default:
 			usage(stderr);
-			exit(HF_EUSAGE);
+			hf_exit(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
@@ -415,7 +459,7 @@ main(int argc, char *argv[])
 			problem(&st, NULL, 0, 0, "%s: missing", keyname[k]);
 	checkstep(&st);
 	if (st.bad)
-		exit(HF_EDATA);
+		hf_exit(HF_EDATA);
 	output(&st);
 	for (k = 0; k < NKEYS; k++)
 		free(st.value[k]);

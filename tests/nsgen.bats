@@ -250,12 +250,30 @@ CASES
 	run --separate-stderr bash -c 'printf "%s\n" "$@" | nsgen' _ \
 	    "${args[@]:0:6}" "feature_slug=$v255"
 	assert_equal "$status" 0
-	# A line far longer than any key and value is cut, not read whole.
-	long=$(printf 'a%.0s' $(seq 100000))
+	# A line far longer than any key and value is cut, not kept whole.
+	long=$(printf 'a%.0s' $(seq 10000))
 	mapfile -t args < <(with "source_branch=$long")
 	run --separate-stderr bash -c 'printf "%s\n" "$@" | nsgen' _ \
 	    "${args[@]}"
 	nsfail 1 "nsgen: <stdin>:7: source_branch: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
+}
+
+@test "limit: 65536 bytes of standard input pass, one more fails at once" {
+	pad() {
+		"$PYTHON" -c 'import sys
+body = "".join(a + "\n" for a in sys.argv[2:])
+n = int(sys.argv[1]) - len(body) - 2
+sys.stdout.write("#" + "x" * n + "\n" + body)' "$@"
+	}
+	pad 65536 "${GOOD[@]}" >"$BATS_TEST_TMPDIR/at"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/at")" -eq 65536 ]
+	run --separate-stderr nsgen <"$BATS_TEST_TMPDIR/at"
+	assert_equal "$status" 0
+	pad 65537 "${GOOD[@]}" >"$BATS_TEST_TMPDIR/past"
+	run --separate-stderr nsgen <"$BATS_TEST_TMPDIR/past"
+	nsfail 1 "nsgen: <stdin>: more than 65536 bytes of input"
+	run --separate-stderr timeout 10 bash -c 'yes | tr -d "\n" | nsgen'
+	nsfail 1 "nsgen: <stdin>: more than 65536 bytes of input"
 }
 
 @test "I/O: a write error on stdout exits 2" {
