@@ -168,6 +168,19 @@ clean:
 
 .PHONY: all deps-build deps-test test lint install uninstall clean
 
+# --- bench ---------------------------------------------------------------
+# make bench: the toolkit's speed against its baselines, side by side
+# (bench/run.sh; hyperfine, installed when missing and root). Built in
+# release mode (the default CFLAGS). Prints the table and writes
+# bench/results.md; exits 0 even when a target is missed (marked MISSED).
+# BENCH_ARGS passes options and benchmark names to bench/run.sh.
+bench: all
+	HANDOFF_BIN="$(CURDIR)/$(BIN)" BENCH_CFLAGS="$(CFLAGS) $(SAN)" \
+	    bench/run.sh $(BENCH_ARGS)
+
+.PHONY: bench
+# --- end bench -----------------------------------------------------------
+
 # --- fuzzing ---------------------------------------------------------------
 # make fuzz [FUZZ_SECONDS=60] builds every libFuzzer target into build/fuzz/
 # (clang needed) and runs each for FUZZ_SECONDS; see tests/fuzz/fuzz.mk.
