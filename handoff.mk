@@ -258,7 +258,9 @@ hf_install() {
 		fi
 		[ -n "$HF_ONLY" ] && [ "$HF_ONLY" != "$hf" ] && continue
 		htmp="$HF_OUT/.$hf.tmp$$"
-		cp "$HF_P/$hf" "$htmp" || { rm -f "$htmp"; return 2; }
+		# The copy keeps the built file's mtime, so that the installed
+		# file never looks newer than what it was made from.
+		cp -p "$HF_P/$hf" "$htmp" || { rm -f "$htmp"; return 2; }
 		case $hf in *.sh) chmod 755 "$htmp" ;; *) chmod 644 "$htmp" ;; esac
 		mv -f "$htmp" "$HF_OUT/$hf" || { rm -f "$htmp"; return 2; }
 		printf 'handoff: wrote %s\n' "$HF_OUT/$hf" >&2
@@ -669,15 +671,17 @@ $(error HEAD is detached; set SOURCE_BRANCH to the branch this package is for)
 endif
 HF_GITCONFIG := $(firstword $(wildcard $(HF_GITDIR)/commondir/config) $(HF_GITDIR)/config)
 
-# The probe reruns only when something it reads may have changed.
-HF_KEY := $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
-	$(MISSION) $(HF_MAN_FILE) $(SOURCE_COMMIT) $(PROJECT_SCOPE_ID) \
-	$(SOURCE_DATE_EPOCH) $(call hf_jval,$(file <$(HF_OUT)/namespace.json),source_commit) \
-	$(call hf_jval,$(file <$(HF_FD)/handoff/namespace.json),source_commit) \
+# The probe reruns only when something it reads may have changed: the key
+# holds HEAD, the variables the probe reads and the source commit as it
+# would resolve it (the last run's result standing in for a first
+# package's default, which HEAD determines).
+-include $(HF_B)/probe.mk
+HF_KEY = $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
+	$(MISSION) $(HF_MAN_FILE) $(PROJECT_SCOPE_ID) $(SOURCE_DATE_EPOCH) \
+	$(or $(SOURCE_COMMIT),$(call hf_jval,$(file <$(HF_OUT)/namespace.json),source_commit),$(call \
+	hf_jval,$(file <$(HF_FD)/handoff/namespace.json),source_commit),$(HF_SC)) \
 	$(if $(PROJECT_SCOPE_ID),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
-ifeq ($(HF_KEY),$(file <$(HF_B)/key))
-include $(HF_B)/probe.mk
-else
+ifneq ($(HF_KEY),$(file <$(HF_B)/key))
 # $(shell) loses the newlines of its command, so the probe runs from a file.
 $(shell mkdir -p $(call hf_q,$(HF_S)) $(call hf_q,$(HF_P)))
 $(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
@@ -716,7 +720,7 @@ $(call hf_put,$(HF_S)/matrix,$(HF_PINS_OID) $(PINS) $(NOTES) $(HF_ROOT))
 $(call hf_put,$(HF_S)/generate,$(HF_SC) $(HF_BRANCH) $(FEATURE) $(HF_MISSION) $(HF_SCOPE) \
 	$(STEP_ID) $(HF_ROOT) $(HF_MAN_REL) $(HF_PINS_REL) $(HF_NOTES_REL) $(HF_SCEN_REL) \
 	$(HF_SDE) $(HANDOFF_TEMPLATE) $(TEST_CMD))
-$(call hf_put,$(HF_S)/verification,$(HF_BRANCH) $(HF_SC) $(HF_T_MAN) $(SCENARIOS) $(TEST_CMD) $(HF_VFROM))
+$(call hf_put,$(HF_S)/verification,$(HF_BRANCH) $(HF_SC) $(HF_T_MAN) $(SCENARIOS) $(TEST_CMD))
 endif
 
 export HF_FILES HF_OUT HF_P HF_B HF_ROOT HF_REPO HF_SC HF_TREE_COMMIT HF_MAN_OID \

@@ -73,12 +73,16 @@ append_event() {
 		[ -s "kitty-specs/$F1/handoff/$f" ]
 	done
 	snapshot "kitty-specs/$F1/handoff" >"$BATS_TEST_TMPDIR/before"
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/build.before"
 	sleep 1
 	run hf handoff FEATURE=$F1
 	assert_success
 	refute_output --partial wrote
 	snapshot "kitty-specs/$F1/handoff" >"$BATS_TEST_TMPDIR/after"
 	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	# Nothing was rebuilt either: no stamp, no intermediate file moved.
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/build.after"
+	diff -u "$BATS_TEST_TMPDIR/build.before" "$BATS_TEST_TMPDIR/build.after"
 	[ -z "$(git status --porcelain --untracked-files=no)" ]
 }
 
@@ -551,4 +555,18 @@ bad_input() {
 	assert_output 1
 	[ -s kitty-specs/001-mission-system-architecture/handoff/namespace.json ]
 	[ ! -e "kitty-specs/$C45/handoff/generate.sh" ]
+}
+
+@test "a filter that fails leaves nothing half-written" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	echo 'not json' >>"kitty-specs/$F1/status.events.jsonl"
+	commit_all . 1767312000
+	run hf -k handoff FEATURE=$F1
+	assert_failure
+	assert_output --partial "evcat: <stdin>:4"
+	[ ! -e "kitty-specs/$F1/handoff" ]
+	[ ! -e ".git/handoff/$F1/pkg/events.jsonl" ]
+	[ -z "$(find .git/handoff -name '*.tmp')" ]
 }
