@@ -1,0 +1,2247 @@
+/*
+ * yaml2json: a YAML document to JSON, exactly as PyYAML's safe_load
+ * followed by Python's json.dumps(obj, indent=2) would print it.
+ *
+ * The work follows PyYAML's own stages, because its results depend on
+ * them.  libyaml's event parser feeds a node graph (anchors make it a
+ * graph, not a tree); scalars are resolved with PyYAML's YAML 1.1 rules
+ * and constructed as its SafeConstructor does (integers of any size,
+ * floats, timestamps, base64); mappings are flattened for merge keys in
+ * PyYAML's order and with its side effects, then their keys are compared
+ * with Python's equality (1, 1.0 and true are one key); last comes a
+ * cJSON tree, in which every use of an anchored collection after the
+ * first shares the members of the first, so aliases cost no memory.
+ *
+ * Every stage is bounded: nesting depth, the output that aliases and
+ * merge keys add, and the length of integers, so that no input can
+ * exhaust the stack, the memory or the time.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <yaml.h>
+
+#include "hf.h"
+
+/* The deepest nesting of collections, in the input and in the output. */
+#define MAXDEPTH	1000
+/* The nodes and scalar bytes that aliases and merge keys may add. */
+#define MAXALIAS	10000000
+/* Python refuses to convert integers of more decimal digits. */
+#define MAXDIGITS	4300
+/* Mappings with more pairs find duplicate keys with a hash table. */
+#define HASHMIN		16
+/* Directives that libyaml refuses and PyYAML reads, rewritten at most. */
+#define MAXPATCH	1000
+
+enum kind { K_SCALAR, K_SEQ, K_MAP };
+
+/* The tags SafeConstructor knows, and the ones it refuses. */
+enum tag {
+	T_NULL, T_BOOL, T_INT, T_FLOAT, T_BINARY, T_TIMESTAMP, T_STR,
+	T_SEQ, T_MAP, T_SET, T_OMAP, T_PAIRS,
+	T_MERGE, T_VALUE, T_OTHER
+};
+
+/* What a constructed scalar is in JSON. */
+enum jtype { J_NULL, J_TRUE, J_FALSE, J_NUM, J_STR };
+
+/*
+ * Classes of Python values for key equality: values of different classes
+ * are never equal, and within a class two keys are equal when their
+ * identity strings are.  Numbers (bool, int, float) share one class, with
+ * integral values written as integers, which is how 1, 1.0 and True
+ * become one key.
+ */
+enum kclass { C_NONE, C_NUM, C_STR, C_BYTES, C_DATE, C_NAIVE, C_AWARE };
+
+struct node {
+	unsigned char	 kind;
+	unsigned char	 tag;
+	unsigned char	 started;	/* constructed or queued */
+	unsigned char	 jt;		/* scalars: enum jtype */
+	unsigned char	 kc;		/* scalars: enum kclass */
+	unsigned char	 onstack;	/* being converted to JSON */
+	unsigned char	 nul;		/* JSON text holds a NUL byte */
+	unsigned long	 line, col;
+	const char	*tagname;
+	char		*val;		/* scalar text, NUL-terminated */
+	size_t		 len;
+	struct node	**v;		/* items, or keys and values */
+	size_t		 n, cap;	/* entries of v */
+	size_t		 fw, fr;	/* flattening cursors, in entries */
+	unsigned	 gen;		/* flattenings finished */
+	int		 active;	/* flattenings under way */
+	int		 flat;		/* flattened and without duplicates */
+	struct node	**out;		/* constructed: keys and values */
+	size_t		 nout;
+	const char	*txt;		/* JSON value: number or string */
+	size_t		 tlen;
+	const char	*key;		/* JSON text as a key */
+	const char	*kid;		/* identity for key equality */
+	size_t		 kidlen;
+	cJSON		*json;		/* first conversion, shared after */
+	uint64_t	 units;		/* nodes and scalar bytes in JSON */
+	int		 height;
+	unsigned	 uses;
+};
+
+struct anchor {
+	const char	*name;
+	struct node	*node;
+};
+
+/* Where a quoted or block scalar lies, in characters of the input. */
+struct span {
+	size_t		 start, end;
+	int		 block;
+};
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+/* A growing vector of node pointers. */
+struct nvec {
+	struct node	**v;
+	size_t		 n, cap;
+};
+
+static struct {
+	const char	*name;
+	struct hf_buf	 in;
+	yaml_parser_t	 parser;
+	int		 parserok;
+	struct chunk	*arena;
+	struct nvec	 all;		/* every node of the document */
+	struct anchor	*atab;
+	size_t		 acap, acount;
+	struct nvec	 queue;
+	struct nvec	 stack;		/* open collections while parsing */
+	jmp_buf		 retry;
+	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
+	struct span	*spans;		/* quoted and block scalars */
+	size_t		 nspan, capspan;
+	size_t		 npatch, ndone;
+	uint64_t	 budget;	/* units added by aliases */
+	cJSON		*root;
+	cJSON		*graveyard;	/* members replaced by -a */
+	struct hf_str	 outbuf;
+	char		**akeys;	/* -a key=value */
+	size_t		 na;
+	int		 compact, multi;
+} C;
+
+static const char tagpfx[] = "tag:yaml.org,2002:";
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+dieat(unsigned long line, unsigned long col, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hf_dieat(HF_EDATA, C.name, line, col, "%s", msg);
+}
+
+#define dienode(n, ...)	dieat((n)->line, (n)->col, __VA_ARGS__)
+
+/*
+ * The arena holds what lives as long as a document: nodes, scalar text
+ * and the strings made from it.
+ */
+static void *
+aalloc(size_t n)
+{
+	struct chunk *c;
+	size_t cap, units;
+	void *p;
+
+	units = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+	if (units == 0)
+		units = 1;
+	c = C.arena;
+	if (c == NULL || c->cap - c->used < units) {
+		cap = 65536 / sizeof(max_align_t);
+		if (cap < units)
+			cap = units;
+		c = hf_malloc(sizeof(*c) + cap * sizeof(max_align_t));
+		c->cap = cap;
+		c->used = 0;
+		c->next = C.arena;
+		C.arena = c;
+	}
+	p = c->data + c->used;
+	c->used += units;
+	return p;
+}
+
+static char *
+astrndup(const char *s, size_t n)
+{
+	char *p;
+
+	p = aalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void
+nvpush(struct nvec *nv, struct node *n)
+{
+	if (nv->n == nv->cap) {
+		nv->cap = nv->cap ? nv->cap * 2 : 8;
+		nv->v = hf_reallocarray(nv->v, nv->cap, sizeof(*nv->v));
+	}
+	nv->v[nv->n++] = n;
+}
+
+static void
+addchild(struct node *p, struct node *c)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 4;
+		p->v = hf_reallocarray(p->v, p->cap, sizeof(*p->v));
+	}
+	p->v[p->n++] = c;
+}
+
+/* Free what one document used. */
+static void
+freedoc(void)
+{
+	struct chunk *c;
+	size_t i;
+
+	cJSON_Delete(C.root);
+	C.root = NULL;
+	cJSON_Delete(C.graveyard);
+	C.graveyard = NULL;
+	for (i = 0; i < C.all.n; i++) {
+		free(C.all.v[i]->v);
+		free(C.all.v[i]->out);
+	}
+	C.all.n = 0;
+	while ((c = C.arena) != NULL) {
+		C.arena = c->next;
+		free(c);
+	}
+	free(C.atab);
+	C.atab = NULL;
+	C.acap = C.acount = 0;
+	C.queue.n = 0;
+	C.budget = 0;
+}
+
+static void
+charge(struct node *n, uint64_t units)
+{
+	C.budget += units;
+	if (C.budget > MAXALIAS)
+		dienode(n, "aliases and merge keys expand to more than %d "
+		    "nodes and bytes", MAXALIAS);
+}
+
+/* FNV-1a, for anchors and keys. */
+static uint64_t
+hash(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	while (n-- > 0)
+		h = (h ^ *s++) * 0x100000001b3ULL;
+	return h;
+}
+
+#define HASHINIT	0xcbf29ce484222325ULL
+
+static struct anchor *
+anchorslot(const char *name)
+{
+	size_t i;
+
+	i = hash(name, strlen(name), HASHINIT) & (C.acap - 1);
+	while (C.atab[i].name != NULL && strcmp(C.atab[i].name, name) != 0)
+		i = (i + 1) & (C.acap - 1);
+	return &C.atab[i];
+}
+
+static struct node *
+anchorget(const char *name)
+{
+	struct anchor *a;
+
+	if (C.acount == 0)
+		return NULL;
+	a = anchorslot(name);
+	return a->node;
+}
+
+static void
+anchorput(const char *name, struct node *n)
+{
+	struct anchor *old, *a;
+	size_t oldcap, i;
+
+	if (anchorget(name) != NULL)
+		dienode(n, "found duplicate anchor '%s'", name);
+	if ((C.acount + 1) * 2 > C.acap) {
+		old = C.atab;
+		oldcap = C.acap;
+		C.acap = C.acap ? C.acap * 2 : 64;
+		C.atab = hf_calloc(C.acap, sizeof(*C.atab));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].name != NULL)
+				*anchorslot(old[i].name) = old[i];
+		free(old);
+	}
+	a = anchorslot(name);
+	a->name = astrndup(name, strlen(name));
+	a->node = n;
+	C.acount++;
+}
+
+/*
+ * Scalar resolution: PyYAML's implicit resolvers, each regular expression
+ * written out by hand.  Python's "$" also matches before a final newline,
+ * which only matters for scalars tagged "!"; rmatch() gives that.
+ */
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+isdigu(int c)
+{
+	return isdig(c) || c == '_';
+}
+
+static int
+rmatch(int (*f)(const char *, size_t), const char *s, size_t n)
+{
+	return f(s, n) || (n > 0 && s[n - 1] == '\n' && f(s, n - 1));
+}
+
+static int
+eq(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+static int
+isbool(const char *s, size_t n)
+{
+	static const char *const w[] = {
+		"yes", "Yes", "YES", "no", "No", "NO",
+		"true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON", "off", "Off", "OFF"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (eq(s, n, w[i]))
+			return 1;
+	return 0;
+}
+
+static int
+isnull(const char *s, size_t n)
+{
+	return n == 0 || eq(s, n, "~") || eq(s, n, "null") ||
+	    eq(s, n, "Null") || eq(s, n, "NULL");
+}
+
+/* (?::[0-5]?[0-9])+ from s[i], returns the index after it or 0. */
+static size_t
+sexa(const char *s, size_t n, size_t i)
+{
+	size_t groups = 0;
+
+	while (i < n && s[i] == ':') {
+		i++;
+		if (i + 1 < n && s[i] >= '0' && s[i] <= '5' && isdig(s[i + 1]))
+			i += 2;
+		else if (i < n && isdig(s[i]))
+			i++;
+		else
+			return 0;
+		groups++;
+	}
+	return groups > 0 ? i : 0;
+}
+
+static int
+isint(const char *s, size_t n)
+{
+	size_t i = 0, j;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i >= n || !isdig(s[i]))
+		return 0;
+	if (s[i] == '0') {
+		if (i + 1 == n)
+			return 1;
+		if (s[i + 1] == 'b' || s[i + 1] == 'x') {
+			if (i + 2 >= n)
+				return 0;
+			for (j = i + 2; j < n; j++)
+				if (s[i + 1] == 'b' ? !(s[j] == '0' ||
+				    s[j] == '1' || s[j] == '_') :
+				    !(isdig(s[j]) || s[j] == '_' ||
+				    (s[j] >= 'a' && s[j] <= 'f') ||
+				    (s[j] >= 'A' && s[j] <= 'F')))
+					return 0;
+			return 1;
+		}
+		for (j = i + 1; j < n; j++)
+			if (!((s[j] >= '0' && s[j] <= '7') || s[j] == '_'))
+				return 0;
+		return 1;
+	}
+	for (j = i + 1; j < n && isdigu(s[j]); j++)
+		;
+	if (j == n)
+		return 1;
+	return sexa(s, n, j) == n;
+}
+
+/* (?:[eE][-+][0-9]+)?$ from s[i] */
+static int
+expend(const char *s, size_t n, size_t i)
+{
+	if (i == n)
+		return 1;
+	if (s[i] != 'e' && s[i] != 'E')
+		return 0;
+	i++;
+	if (i >= n || (s[i] != '-' && s[i] != '+'))
+		return 0;
+	i++;
+	if (i >= n)
+		return 0;
+	for (; i < n; i++)
+		if (!isdig(s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+isfloat(const char *s, size_t n)
+{
+	size_t i = 0, j;
+	int sign = 0;
+
+	if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+		sign = 1;
+		i = 1;
+	}
+	if (i < n && isdig(s[i])) {
+		for (j = i + 1; j < n && isdigu(s[j]); j++)
+			;
+		if (j < n && s[j] == '.') {
+			for (j++; j < n && isdigu(s[j]); j++)
+				;
+			return expend(s, n, j);
+		}
+		if (j < n && s[j] == ':') {
+			if ((j = sexa(s, n, j)) == 0 || j >= n || s[j] != '.')
+				return 0;
+			for (j++; j < n && isdigu(s[j]); j++)
+				;
+			return j == n;
+		}
+		return 0;
+	}
+	if (i >= n || s[i] != '.')
+		return 0;
+	if (eq(s + i + 1, n - i - 1, "inf") || eq(s + i + 1, n - i - 1, "Inf") ||
+	    eq(s + i + 1, n - i - 1, "INF"))
+		return 1;
+	if (sign)
+		return 0;
+	if (eq(s + 1, n - 1, "nan") || eq(s + 1, n - 1, "NaN") ||
+	    eq(s + 1, n - 1, "NAN"))
+		return 1;
+	if (n < 2 || !isdig(s[1]))
+		return 0;
+	for (j = 2; j < n && isdigu(s[j]); j++)
+		;
+	return expend(s, n, j);
+}
+
+struct ts {
+	int	 year, month, day, hour, minute, second, usec;
+	int	 hastime, shortdate, hastz, tzneg, tzh, tzm;
+};
+
+static size_t
+digits(const char *s, size_t n, size_t i, size_t min, size_t max, int *v)
+{
+	size_t k = 0;
+
+	*v = 0;
+	while (i + k < n && k < max && isdig(s[i + k])) {
+		*v = *v * 10 + (s[i + k] - '0');
+		k++;
+	}
+	return k >= min ? k : 0;
+}
+
+/*
+ * The timestamp expression of SafeConstructor, which also accepts dates
+ * with one-digit month and day; the resolver's own expression wants two
+ * digits for a date alone, which ts.shortdate tells.
+ */
+static int
+parsets(const char *s, size_t n, struct ts *t)
+{
+	size_t i = 0, k, f;
+
+	memset(t, 0, sizeof(*t));
+	if ((k = digits(s, n, i, 4, 4, &t->year)) == 0)
+		return 0;
+	i += k;
+	if (i >= n || s[i++] != '-')
+		return 0;
+	if ((k = digits(s, n, i, 1, 2, &t->month)) == 0)
+		return 0;
+	t->shortdate |= k == 1;
+	i += k;
+	if (i >= n || s[i++] != '-')
+		return 0;
+	if ((k = digits(s, n, i, 1, 2, &t->day)) == 0)
+		return 0;
+	t->shortdate |= k == 1;
+	i += k;
+	if (i == n)
+		return 1;
+	if (s[i] == 'T' || s[i] == 't')
+		i++;
+	else if (s[i] == ' ' || s[i] == '\t')
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+	else
+		return 0;
+	t->hastime = 1;
+	if ((k = digits(s, n, i, 1, 2, &t->hour)) == 0)
+		return 0;
+	i += k;
+	if (i >= n || s[i++] != ':')
+		return 0;
+	if ((k = digits(s, n, i, 2, 2, &t->minute)) == 0)
+		return 0;
+	i += k;
+	if (i >= n || s[i++] != ':')
+		return 0;
+	if ((k = digits(s, n, i, 2, 2, &t->second)) == 0)
+		return 0;
+	i += k;
+	if (i < n && s[i] == '.') {
+		i++;
+		for (f = 0; i < n && isdig(s[i]); i++, f++)
+			if (f < 6)
+				t->usec = t->usec * 10 + (s[i] - '0');
+		for (; f < 6; f++)
+			t->usec *= 10;
+	}
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == n)
+		return s[n - 1] != ' ' && s[n - 1] != '\t';
+	if (s[i] == 'Z') {
+		t->hastz = 1;
+		return i + 1 == n;
+	}
+	if (s[i] != '-' && s[i] != '+')
+		return 0;
+	t->hastz = 1;
+	t->tzneg = s[i++] == '-';
+	if ((k = digits(s, n, i, 1, 2, &t->tzh)) == 0)
+		return 0;
+	i += k;
+	if (i < n && s[i] == ':') {
+		i++;
+		if ((k = digits(s, n, i, 2, 2, &t->tzm)) == 0)
+			return 0;
+		i += k;
+	}
+	return i == n;
+}
+
+static int
+istimestamp(const char *s, size_t n)
+{
+	struct ts t;
+
+	return parsets(s, n, &t) && (t.hastime || !t.shortdate);
+}
+
+static int
+ismerge(const char *s, size_t n)
+{
+	return eq(s, n, "<<");
+}
+
+static int
+isvalue(const char *s, size_t n)
+{
+	return eq(s, n, "=");
+}
+
+static int
+isyaml(const char *s, size_t n)
+{
+	return eq(s, n, "!") || eq(s, n, "&") || eq(s, n, "*");
+}
+
+static int
+first(int c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* The tag of a plain scalar (or one tagged "!"), as PyYAML resolves it. */
+static int
+resolve(const char *s, size_t n, const char **name)
+{
+	int c;
+
+	if (n == 0)
+		return T_NULL;
+	c = (unsigned char)s[0];
+	if (first(c, "yYnNtTfFoO") && rmatch(isbool, s, n))
+		return T_BOOL;
+	if (first(c, "-+0123456789.") && rmatch(isfloat, s, n))
+		return T_FLOAT;
+	if (first(c, "-+0123456789") && rmatch(isint, s, n))
+		return T_INT;
+	if (c == '<' && rmatch(ismerge, s, n))
+		return T_MERGE;
+	if (first(c, "~nN") && rmatch(isnull, s, n))
+		return T_NULL;
+	if (isdig(c) && rmatch(istimestamp, s, n))
+		return T_TIMESTAMP;
+	if (c == '=' && rmatch(isvalue, s, n))
+		return T_VALUE;
+	if (first(c, "!&*") && rmatch(isyaml, s, n)) {
+		*name = "tag:yaml.org,2002:yaml";
+		return T_OTHER;
+	}
+	return T_STR;
+}
+
+/* An explicit tag. */
+static int
+tagid(const char *tag)
+{
+	static const struct {
+		const char	*name;
+		int		 id;
+	} known[] = {
+		{ "null", T_NULL }, { "bool", T_BOOL }, { "int", T_INT },
+		{ "float", T_FLOAT }, { "binary", T_BINARY },
+		{ "timestamp", T_TIMESTAMP }, { "str", T_STR },
+		{ "seq", T_SEQ }, { "map", T_MAP }, { "set", T_SET },
+		{ "omap", T_OMAP }, { "pairs", T_PAIRS },
+		{ "merge", T_MERGE }, { "value", T_VALUE }
+	};
+	size_t i;
+
+	if (strncmp(tag, tagpfx, sizeof(tagpfx) - 1) != 0)
+		return T_OTHER;
+	tag += sizeof(tagpfx) - 1;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(tag, known[i].name) == 0)
+			return known[i].id;
+	return T_OTHER;
+}
+
+static const char *
+tagname(const struct node *n)
+{
+	static const char *const names[] = {
+		"null", "bool", "int", "float", "binary", "timestamp", "str",
+		"seq", "map", "set", "omap", "pairs", "merge", "value"
+	};
+	static char buf[64];
+
+	if (n->tag == T_OTHER)
+		return n->tagname;
+	snprintf(buf, sizeof(buf), "%s%s", tagpfx, names[n->tag]);
+	return buf;
+}
+
+static const char *
+kindname(int kind)
+{
+	return kind == K_SCALAR ? "scalar" : kind == K_SEQ ? "sequence" :
+	    "mapping";
+}
+
+/*
+ * Parsing: libyaml's events into nodes, with an explicit stack, so that
+ * the depth bound is checked before anything deep is built.
+ */
+/* The byte offset of a line (0-based), counting breaks as libyaml does. */
+static size_t
+lineoffset(size_t line)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t i = 0, n = C.in.len;
+
+	while (line > 0 && i < n) {
+		if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
+			i += 2;
+		else if (d[i] == '\n' || d[i] == '\r')
+			i++;
+		else if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
+			i += 2;
+		else if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
+		    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
+			i += 3;
+		else {
+			i++;
+			continue;
+		}
+		line--;
+	}
+	return i;
+}
+
+/*
+ * PyYAML ignores directives it does not know and reads any %YAML 1.x;
+ * libyaml refuses both.  Such a directive is rewritten (into a comment,
+ * or into version 1.1, keeping every offset) and the input parsed again.
+ */
+static void
+patch(void)
+{
+	yaml_parser_t *p = &C.parser;
+	char *d = C.in.data;
+	size_t off, i;
+
+	if (C.npatch >= MAXPATCH || p->problem == NULL)
+		return;
+	if (p->error == YAML_SCANNER_ERROR && p->context_mark.column == 0 &&
+	    strcmp(p->problem, "found unknown directive name") == 0) {
+		off = lineoffset(p->context_mark.line);
+		if (off >= C.in.len || d[off] != '%')
+			return;
+		d[off] = '#';
+		C.patched[C.npatch++] = p->context_mark.line + 1;
+		longjmp(C.retry, 1);
+	}
+	if (p->error == YAML_PARSER_ERROR && p->problem_mark.column == 0 &&
+	    strcmp(p->problem, "found incompatible YAML document") == 0) {
+		off = lineoffset(p->problem_mark.line);
+		if (C.in.len - off < 5 || memcmp(d + off, "%YAML", 5) != 0)
+			return;
+		for (i = off + 5; i < C.in.len && (d[i] == ' ' ||
+		    d[i] == '\t'); i++)
+			;
+		while (i < C.in.len && d[i] == '0')
+			i++;
+		if (i + 2 >= C.in.len || d[i] != '1' || d[i + 1] != '.' ||
+		    !isdig(d[i + 2]))
+			return;
+		d[i += 2] = '1';
+		for (i++; i < C.in.len && isdig(d[i]); i++)
+			d[i] = ' ';
+		C.npatch++;
+		longjmp(C.retry, 1);
+	}
+}
+
+static void
+parsefail(void)
+{
+	yaml_parser_t *p = &C.parser;
+	unsigned long line = 1, col = 1;
+	size_t i, off;
+	char ctx[160] = "";
+
+	if (p->error == YAML_MEMORY_ERROR)
+		hf_die(HF_EUSAGE, "out of memory");
+	patch();
+	if (p->error == YAML_READER_ERROR) {
+		/* The reader reports a byte offset; count lines to it. */
+		off = p->problem_offset < C.in.len ? p->problem_offset :
+		    C.in.len;
+		for (i = 0; i < off; i++) {
+			if (C.in.data[i] == '\n' || (C.in.data[i] == '\r' &&
+			    (i + 1 >= C.in.len || C.in.data[i + 1] != '\n'))) {
+				line++;
+				col = 1;
+			} else if ((C.in.data[i] & 0xc0) != 0x80)
+				col++;
+		}
+		if (p->problem_value != -1)
+			dieat(line, col, "%s (#%X)", p->problem,
+			    (unsigned)p->problem_value);
+		dieat(line, col, "%s", p->problem);
+	}
+	if (p->context != NULL)
+		snprintf(ctx, sizeof(ctx), " (%s at line %lu, column %lu)",
+		    p->context, (unsigned long)p->context_mark.line + 1,
+		    (unsigned long)p->context_mark.column + 1);
+	dieat(p->problem_mark.line + 1, p->problem_mark.column + 1, "%s%s",
+	    p->problem != NULL ? p->problem : "unknown parse error", ctx);
+}
+
+static void
+nextevent(yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&C.parser, ev))
+		parsefail();
+}
+
+static struct node *
+newnode(int kind, const yaml_mark_t *m)
+{
+	struct node *n;
+
+	n = aalloc(sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->line = m->line + 1;
+	n->col = m->column + 1;
+	nvpush(&C.all, n);
+	return n;
+}
+
+static void
+settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
+{
+	const char *t = (const char *)tag;
+
+	if (n->kind == K_SCALAR) {
+		/*
+		 * PyYAML resolves a scalar tagged "!" like a plain one, in
+		 * any style; libyaml leaves it implicit only when it is not
+		 * empty.
+		 */
+		if ((t == NULL && plainimplicit) ||
+		    (t != NULL && strcmp(t, "!") == 0))
+			n->tag = resolve(n->val, n->len, &n->tagname);
+		else if (t == NULL)
+			n->tag = T_STR;
+		else
+			n->tag = tagid(t);
+	} else if (t == NULL || strcmp(t, "!") == 0)
+		n->tag = n->kind == K_SEQ ? T_SEQ : T_MAP;
+	else
+		n->tag = tagid(t);
+	if (n->tag == T_OTHER && n->tagname == NULL)
+		n->tagname = astrndup(t, strlen(t));
+}
+
+static void
+addspan(const yaml_event_t *ev)
+{
+	if (ev->start_mark.index == ev->end_mark.index)
+		return;
+	if (C.nspan == C.capspan) {
+		C.capspan = C.capspan ? C.capspan * 2 : 64;
+		C.spans = hf_reallocarray(C.spans, C.capspan,
+		    sizeof(*C.spans));
+	}
+	C.spans[C.nspan].start = ev->start_mark.index;
+	C.spans[C.nspan].end = ev->end_mark.index;
+	C.spans[C.nspan].block =
+	    ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+	    ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+	C.nspan++;
+}
+
+/*
+ * PyYAML's scanner skips only spaces between tokens, so a tab anywhere
+ * but in a quoted scalar, a block scalar's text or a comment is an
+ * error there, and so is a block scalar header that runs into a comment
+ * ("|#"); libyaml accepts both.  One pass over the input, with the
+ * scalars' places from the parse, finds them.
+ */
+static void
+tabcheck(void)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t bi = 0, ci = 0, k = 0, n = C.in.len;
+	unsigned long line = 1, col = 1;
+	int blank = 1, comment = 0, hdr = 0, c;
+
+	if (memchr(d, '\t', n) == NULL) {
+		for (k = 0; k < C.nspan && !C.spans[k].block; k++)
+			;
+		if (k == C.nspan)
+			return;
+		k = 0;
+	}
+	while (bi < n) {
+		c = d[bi];
+		while (k < C.nspan && ci >= C.spans[k].end)
+			k++;
+		if (k < C.nspan && ci == C.spans[k].start && C.spans[k].block)
+			hdr = 1;
+		if (hdr) {
+			/* The header: indicators, spaces, a comment. */
+			if (hdr == 1 && (c == '|' || c == '>' || c == '+' ||
+			    c == '-' || isdig(c)))
+				;
+			else if (hdr == 1 && c == '#')
+				dieat(line, col, "expected chomping or "
+				    "indentation indicators, but found '#'");
+			else if (c == '\n' || c == '\r')
+				hdr = 0;
+			else if (c == ' ')
+				hdr = hdr == 1 ? 2 : hdr;
+			else if (c == '#' && hdr == 2)
+				hdr = 3;
+			else if (c == '\t' && hdr != 3)
+				dieat(line, col, "found a tab character in a "
+				    "block scalar header");
+		} else if (k < C.nspan && ci >= C.spans[k].start)
+			;
+		else if (c == '\n' || c == '\r') {
+			comment = 0;
+			blank = 1;
+		} else if (comment)
+			;
+		else if (c == '#' && blank)
+			comment = 1;
+		else if (c == '\t')
+			dieat(line, col, "found character '\\t' that cannot "
+			    "start any token");
+		else if (!(c == 0xef && bi + 2 < n && d[bi + 1] == 0xbb &&
+		    d[bi + 2] == 0xbf))
+			blank = c == ' ';
+		/* Lines and columns as libyaml counts them. */
+		if (c == '\n' || (c == '\r' && (bi + 1 >= n ||
+		    d[bi + 1] != '\n'))) {
+			line++;
+			col = 1;
+		} else if (c != '\r')
+			col++;
+		bi++;
+		ci++;
+		while (bi < n && (d[bi] & 0xc0) == 0x80)
+			bi++;
+	}
+}
+
+/*
+ * One document, from its DOCUMENT-START event (already read) to its end.
+ * Returns the root node.
+ */
+static struct node *
+parsedoc(void)
+{
+	struct nvec *stack = &C.stack;
+	struct node *n, *root = NULL;
+	yaml_event_t ev;
+	const yaml_char_t *anchor;
+	int done = 0;
+
+	while (!done) {
+		nextevent(&ev);
+		n = NULL;
+		anchor = NULL;
+		switch (ev.type) {
+		case YAML_SCALAR_EVENT:
+			n = newnode(K_SCALAR, &ev.start_mark);
+			n->val = astrndup((char *)ev.data.scalar.value,
+			    ev.data.scalar.length);
+			n->len = ev.data.scalar.length;
+			settag(n, ev.data.scalar.tag,
+			    ev.data.scalar.plain_implicit);
+			if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+				addspan(&ev);
+			anchor = ev.data.scalar.anchor;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (stack->n >= MAXDEPTH)
+				dieat(ev.start_mark.line + 1,
+				    ev.start_mark.column + 1,
+				    "nesting deeper than %d levels", MAXDEPTH);
+			if (ev.type == YAML_SEQUENCE_START_EVENT) {
+				n = newnode(K_SEQ, &ev.start_mark);
+				settag(n, ev.data.sequence_start.tag, 0);
+				anchor = ev.data.sequence_start.anchor;
+			} else {
+				n = newnode(K_MAP, &ev.start_mark);
+				settag(n, ev.data.mapping_start.tag, 0);
+				anchor = ev.data.mapping_start.anchor;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			n = anchorget((char *)ev.data.alias.anchor);
+			if (n == NULL)
+				dieat(ev.start_mark.line + 1,
+				    ev.start_mark.column + 1,
+				    "found undefined alias '%s'",
+				    ev.data.alias.anchor);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			stack->n--;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		if (n != NULL) {
+			/* PyYAML registers an anchor before the children. */
+			if (anchor != NULL)
+				anchorput((char *)anchor, n);
+			if (stack->n == 0)
+				root = n;
+			else
+				addchild(stack->v[stack->n - 1], n);
+			if (ev.type == YAML_SEQUENCE_START_EVENT ||
+			    ev.type == YAML_MAPPING_START_EVENT)
+				nvpush(stack, n);
+		}
+		yaml_event_delete(&ev);
+	}
+	return root;
+}
+
+/*
+ * Integers as Python's int() reads them, in decimal text of any length:
+ * limbs of nine decimal digits, least significant first.
+ */
+struct big {
+	uint32_t	*d;
+	size_t		 n, cap;
+};
+
+static void
+bigmuladd(struct big *b, uint32_t m, uint32_t a)
+{
+	uint64_t carry = a, x;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		x = (uint64_t)b->d[i] * m + carry;
+		b->d[i] = (uint32_t)(x % 1000000000);
+		carry = x / 1000000000;
+	}
+	while (carry > 0) {
+		if (b->n == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 8;
+			b->d = hf_reallocarray(b->d, b->cap, sizeof(*b->d));
+		}
+		b->d[b->n++] = (uint32_t)(carry % 1000000000);
+		carry /= 1000000000;
+	}
+}
+
+/* Decimal text of b, into the arena. */
+static char *
+bigtext(const struct big *b, int neg, size_t *len)
+{
+	char *s, *p;
+	size_t i;
+
+	if (b->n == 0) {
+		*len = 1;
+		return astrndup("0", 1);
+	}
+	s = aalloc(b->n * 9 + 2);
+	p = s;
+	if (neg)
+		*p++ = '-';
+	p += sprintf(p, "%u", (unsigned)b->d[b->n - 1]);
+	for (i = b->n - 1; i-- > 0;)
+		p += sprintf(p, "%09u", (unsigned)b->d[i]);
+	*len = p - s;
+	return s;
+}
+
+static int
+pyspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static int
+digval(int c)
+{
+	if (isdig(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/*
+ * Python's int(s, base) for s[0..n) without underscores: returns 0 and
+ * sets the magnitude and sign, or -1 when Python would raise.
+ */
+static int
+pyint(struct node *nd, const char *s, size_t n, int base, struct big *b,
+    int *neg)
+{
+	size_t i;
+	int bits;
+
+	while (n > 0 && pyspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && pyspace((unsigned char)s[n - 1]))
+		n--;
+	*neg = 0;
+	if (n > 0 && (*s == '-' || *s == '+')) {
+		*neg = *s == '-';
+		s++;
+		n--;
+	}
+	if (n >= 2 && s[0] == '0' && ((base == 16 && (s[1] | 0x20) == 'x') ||
+	    (base == 8 && (s[1] | 0x20) == 'o') ||
+	    (base == 2 && (s[1] | 0x20) == 'b'))) {
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (digval((unsigned char)s[i]) >= base)
+			return -1;
+	if (base == 10 && n > MAXDIGITS)
+		dienode(nd, "integer of more than %d digits", MAXDIGITS);
+	while (n > 1 && s[0] == '0') {
+		s++;
+		n--;
+	}
+	/* A power-of-two base: check the size before converting. */
+	if (base != 10) {
+		bits = base == 16 ? 4 : base == 8 ? 3 : 1;
+		/* 2**14286 has more than 4300 decimal digits. */
+		if ((n - 1) * bits + 1 > 14287)
+			dienode(nd, "integer of more than %d digits",
+			    MAXDIGITS);
+	}
+	b->n = 0;
+	for (i = 0; i < n; i++)
+		bigmuladd(b, base, digval((unsigned char)s[i]));
+	return 0;
+}
+
+/* An integer's text into n->txt, checking Python's digit limit. */
+static void
+setint(struct node *n, struct big *b, int neg)
+{
+	size_t len;
+	char *t;
+
+	t = bigtext(b, neg && b->n > 0, &len);
+	if (len - (t[0] == '-') > MAXDIGITS)
+		dienode(n, "integer of more than %d digits", MAXDIGITS);
+	n->txt = n->key = n->kid = t;
+	n->tlen = n->kidlen = len;
+	n->jt = J_NUM;
+	n->kc = C_NUM;
+}
+
+/* A copy of the scalar without underscores, optionally lowercased. */
+static char *
+nounder(const struct node *n, int lower, size_t *len)
+{
+	char *t;
+	size_t i, k = 0;
+
+	t = aalloc(n->len + 1);
+	for (i = 0; i < n->len; i++) {
+		if (n->val[i] == '_')
+			continue;
+		t[k] = n->val[i];
+		if (lower && t[k] >= 'A' && t[k] <= 'Z')
+			t[k] += 'a' - 'A';
+		k++;
+	}
+	t[k] = '\0';
+	*len = k;
+	return t;
+}
+
+/* SafeConstructor.construct_yaml_int */
+static void
+cint(struct node *n)
+{
+	struct big b = { 0 }, part = { 0 };
+	size_t len, i, j;
+	char *t;
+	int sign = 0, neg = 0, r;
+
+	t = nounder(n, 0, &len);
+	if (len == 0)
+		dienode(n, "invalid integer '%s'", n->val);
+	if (t[0] == '-')
+		sign = 1;
+	if (t[0] == '-' || t[0] == '+') {
+		t++;
+		len--;
+	}
+	if (eq(t, len, "0"))
+		r = 0;
+	else if (len >= 2 && t[0] == '0' && t[1] == 'b')
+		r = pyint(n, t + 2, len - 2, 2, &b, &neg);
+	else if (len >= 2 && t[0] == '0' && t[1] == 'x')
+		r = pyint(n, t + 2, len - 2, 16, &b, &neg);
+	else if (len >= 1 && t[0] == '0')
+		r = pyint(n, t, len, 8, &b, &neg);
+	else if (len > 0 && memchr(t, ':', len) != NULL) {
+		/* Base 60, most significant part first. */
+		r = 0;
+		neg = 0;
+		for (i = 0; r == 0 && i <= len; i = j + 1) {
+			for (j = i; j < len && t[j] != ':'; j++)
+				;
+			r = pyint(n, t + i, j - i, 10, &part, &neg);
+			if (r == 0 && (neg || part.n > 1))
+				dienode(n, "unsupported base 60 integer '%s'",
+				    n->val);
+			if (r == 0)
+				bigmuladd(&b, 60, part.n ? part.d[0] : 0);
+			if (b.n > MAXDIGITS / 9 + 2)
+				dienode(n, "integer of more than %d digits",
+				    MAXDIGITS);
+		}
+	} else
+		r = len == 0 ? -1 : pyint(n, t, len, 10, &b, &neg);
+	free(part.d);
+	if (r != 0) {
+		free(b.d);
+		dienode(n, "invalid integer '%s'", n->val);
+	}
+	sign ^= neg;
+	setint(n, &b, sign);
+	free(b.d);
+}
+
+/*
+ * Python's float(s) for a lowercased string without underscores: returns
+ * 0 and sets *d, or -1.
+ */
+static int
+pyfloat(const char *s, size_t n, double *d)
+{
+	char buf[64], *p;
+	size_t i = 0, nd = 0;
+	int neg = 0;
+
+	while (n > 0 && pyspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && pyspace((unsigned char)s[n - 1]))
+		n--;
+	if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	if (eq(s + i, n - i, "inf") || eq(s + i, n - i, "infinity")) {
+		*d = neg ? -INFINITY : INFINITY;
+		return 0;
+	}
+	if (eq(s + i, n - i, "nan")) {
+		*d = NAN;
+		return 0;
+	}
+	for (; i < n && isdig(s[i]); i++)
+		nd++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && isdig(s[i]); i++)
+			nd++;
+	if (nd == 0)
+		return -1;
+	if (i < n && s[i] == 'e') {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		if (i >= n || !isdig(s[i]))
+			return -1;
+		while (i < n && isdig(s[i]))
+			i++;
+	}
+	if (i != n)
+		return -1;
+	p = n < sizeof(buf) ? buf : hf_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	*d = strtod(p, NULL);
+	if (p != buf)
+		free(p);
+	return 0;
+}
+
+static void
+setfloat(struct node *n, double d, int sharednan)
+{
+	char buf[32], kbuf[400];
+
+	hf_float_repr(d, buf);
+	n->txt = n->key = astrndup(buf, strlen(buf));
+	n->tlen = strlen(buf);
+	n->jt = J_NUM;
+	n->kc = C_NUM;
+	if (isnan(d)) {
+		/*
+		 * PyYAML's .nan is one object, equal to itself as a key;
+		 * float('nan') makes a new one each time.
+		 */
+		if (sharednan)
+			snprintf(kbuf, sizeof(kbuf), "nan");
+		else
+			snprintf(kbuf, sizeof(kbuf), "nan%p", (void *)n);
+	} else if (isinf(d))
+		snprintf(kbuf, sizeof(kbuf), "%s", d < 0 ? "-inf" : "inf");
+	else if (d == floor(d))
+		snprintf(kbuf, sizeof(kbuf), "%.0f", d == 0 ? 0.0 : d);
+	else
+		snprintf(kbuf, sizeof(kbuf), "f%s", buf);
+	n->kid = astrndup(kbuf, strlen(kbuf));
+	n->kidlen = strlen(kbuf);
+}
+
+/* SafeConstructor.construct_yaml_float */
+static void
+cfloat(struct node *n)
+{
+	struct big base = { 0 };
+	size_t len, i, j, blen;
+	double d, v, bd;
+	char *t, *bt;
+	int neg = 0, bad = 0;
+
+	t = nounder(n, 1, &len);
+	if (len == 0)
+		dienode(n, "invalid float '%s'", n->val);
+	if (t[0] == '-')
+		neg = 1;
+	if (t[0] == '-' || t[0] == '+') {
+		t++;
+		len--;
+	}
+	if (eq(t, len, ".inf")) {
+		setfloat(n, neg ? -INFINITY : INFINITY, 0);
+		return;
+	}
+	if (eq(t, len, ".nan")) {
+		setfloat(n, NAN, 1);
+		return;
+	}
+	if (memchr(t, ':', len) == NULL) {
+		if (pyfloat(t, len, &d) != 0)
+			dienode(n, "invalid float '%s'", n->val);
+		setfloat(n, neg ? -d : d, 0);
+		return;
+	}
+	/*
+	 * Base 60, least significant part first, in Python's float
+	 * arithmetic: each part times 60**k, rounded once to a double.
+	 */
+	v = 0.0;
+	bigmuladd(&base, 1, 1);
+	for (j = len; !bad;) {
+		for (i = j; i > 0 && t[i - 1] != ':'; i--)
+			;
+		if (pyfloat(t + i, j - i, &d) != 0) {
+			bad = 1;
+			break;
+		}
+		bt = bigtext(&base, 0, &blen);
+		bd = strtod(bt, NULL);
+		if (isinf(bd)) {
+			free(base.d);
+			dienode(n, "base 60 float too large");
+		}
+		v += d * bd;
+		bigmuladd(&base, 60, 0);
+		if (i == 0)
+			break;
+		j = i - 1;
+	}
+	free(base.d);
+	if (bad)
+		dienode(n, "invalid float '%s'", n->val);
+	setfloat(n, neg ? -v : v, 0);
+}
+
+static int
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
+static int64_t
+days(int y, int m, int d)
+{
+	static const int cum[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
+	    273, 304, 334 };
+	int64_t yy = y - 1;
+
+	return yy * 365 + yy / 4 - yy / 100 + yy / 400 + cum[m - 1] +
+	    (m > 2 && leap(y)) + d - 1 - 719162;
+}
+
+/* SafeConstructor.construct_yaml_timestamp, printed by isoformat(). */
+static void
+ctimestamp(struct node *n)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	char buf[64], kbuf[64];
+	struct ts t;
+	int off, len;
+	int64_t secs;
+
+	if (!parsets(n->val, n->len, &t) && !(n->len > 0 &&
+	    n->val[n->len - 1] == '\n' && parsets(n->val, n->len - 1, &t)))
+		dienode(n, "invalid timestamp '%s'", n->val);
+	if (t.year < 1)
+		dienode(n, "year %d is out of range", t.year);
+	if (t.month < 1 || t.month > 12)
+		dienode(n, "month must be in 1..12");
+	if (t.day < 1 || t.day > mdays[t.month - 1] +
+	    (t.month == 2 && leap(t.year)))
+		dienode(n, "day is out of range for month");
+	n->jt = J_STR;
+	if (!t.hastime) {
+		len = snprintf(buf, sizeof(buf), "%04d-%02d-%02d", t.year,
+		    t.month, t.day);
+		n->txt = n->key = n->kid = astrndup(buf, len);
+		n->tlen = n->kidlen = len;
+		n->kc = C_DATE;
+		return;
+	}
+	if (t.hour > 23)
+		dienode(n, "hour must be in 0..23");
+	if (t.minute > 59)
+		dienode(n, "minute must be in 0..59");
+	if (t.second > 59)
+		dienode(n, "second must be in 0..59");
+	len = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d",
+	    t.year, t.month, t.day, t.hour, t.minute, t.second);
+	if (t.usec != 0)
+		len += snprintf(buf + len, sizeof(buf) - len, ".%06d", t.usec);
+	secs = days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+	    t.minute * 60 + t.second;
+	if (t.hastz) {
+		off = t.tzh * 60 + t.tzm;
+		if (off >= 24 * 60)
+			dienode(n, "offset must be strictly between "
+			    "-24 and 24 hours");
+		if (t.tzneg)
+			off = -off;
+		len += snprintf(buf + len, sizeof(buf) - len, "%c%02d:%02d",
+		    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+		secs -= (int64_t)off * 60;
+		n->kc = C_AWARE;
+	} else
+		n->kc = C_NAIVE;
+	snprintf(kbuf, sizeof(kbuf), "%lld.%06d", (long long)secs, t.usec);
+	n->txt = n->key = astrndup(buf, len);
+	n->tlen = len;
+	n->kid = astrndup(kbuf, strlen(kbuf));
+	n->kidlen = strlen(kbuf);
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (isdig(c))
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * SafeConstructor.construct_yaml_binary: Python's base64.decodebytes,
+ * which skips characters outside the alphabet and stops at the padding
+ * that completes a quantum.  The JSON value is the decoded bytes encoded
+ * again, in one line.
+ */
+static void
+cbinary(struct node *n)
+{
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char *bin, *p;
+	char *out, *o;
+	size_t i, nb, ndata = 0;
+	unsigned left = 0;
+	int q = 0, pads = 0, v;
+
+	for (i = 0; i < n->len; i++)
+		if ((unsigned char)n->val[i] >= 0x80)
+			dienode(n, "failed to convert base64 data into ascii");
+	bin = p = aalloc(n->len / 4 * 3 + 3);
+	for (i = 0; i < n->len; i++) {
+		if (n->val[i] == '=') {
+			if (q >= 2 && q + ++pads >= 4)
+				goto done;
+			continue;
+		}
+		if ((v = b64val((unsigned char)n->val[i])) < 0)
+			continue;
+		pads = 0;
+		ndata++;
+		switch (q) {
+		case 0:
+			left = v;
+			q = 1;
+			break;
+		case 1:
+			*p++ = (left << 2) | (v >> 4);
+			left = v & 0x0f;
+			q = 2;
+			break;
+		case 2:
+			*p++ = (left << 4) | (v >> 2);
+			left = v & 0x03;
+			q = 3;
+			break;
+		default:
+			*p++ = (left << 6) | v;
+			q = 0;
+			break;
+		}
+	}
+	if (q == 1)
+		dienode(n, "failed to decode base64 data: number of data "
+		    "characters (%zu) cannot be 1 more than a multiple of 4",
+		    ndata);
+	if (q != 0)
+		dienode(n, "failed to decode base64 data: incorrect padding");
+done:
+	nb = p - bin;
+	out = o = aalloc((nb + 2) / 3 * 4 + 1);
+	for (i = 0; i + 2 < nb; i += 3) {
+		*o++ = alpha[bin[i] >> 2];
+		*o++ = alpha[((bin[i] & 3) << 4) | (bin[i + 1] >> 4)];
+		*o++ = alpha[((bin[i + 1] & 15) << 2) | (bin[i + 2] >> 6)];
+		*o++ = alpha[bin[i + 2] & 63];
+	}
+	if (nb - i == 1) {
+		*o++ = alpha[bin[i] >> 2];
+		*o++ = alpha[(bin[i] & 3) << 4];
+		*o++ = '=';
+		*o++ = '=';
+	} else if (nb - i == 2) {
+		*o++ = alpha[bin[i] >> 2];
+		*o++ = alpha[((bin[i] & 3) << 4) | (bin[i + 1] >> 4)];
+		*o++ = alpha[(bin[i + 1] & 15) << 2];
+		*o++ = '=';
+	}
+	*o = '\0';
+	n->jt = J_STR;
+	n->txt = n->key = out;
+	n->tlen = o - out;
+	n->kc = C_BYTES;
+	n->kid = (char *)bin;
+	n->kidlen = nb;
+}
+
+/* SafeConstructor.construct_yaml_bool */
+static void
+cbool(struct node *n)
+{
+	static const char *const t[] = { "yes", "true", "on" };
+	static const char *const f[] = { "no", "false", "off" };
+	char low[8];
+	size_t i;
+
+	if (n->len >= sizeof(low))
+		dienode(n, "invalid boolean '%s'", n->val);
+	for (i = 0; i <= n->len; i++)
+		low[i] = n->val[i] >= 'A' && n->val[i] <= 'Z' ?
+		    n->val[i] + 'a' - 'A' : n->val[i];
+	n->kc = C_NUM;
+	for (i = 0; i < 3; i++) {
+		if (strcmp(low, t[i]) == 0 && strlen(low) == n->len) {
+			n->jt = J_TRUE;
+			n->key = "true";
+			n->kid = "1";
+			n->kidlen = 1;
+			return;
+		}
+		if (strcmp(low, f[i]) == 0 && strlen(low) == n->len) {
+			n->jt = J_FALSE;
+			n->key = "false";
+			n->kid = "0";
+			n->kidlen = 1;
+			return;
+		}
+	}
+	dienode(n, "invalid boolean '%s'", n->val);
+}
+
+static int
+isscalartag(int tag)
+{
+	return tag <= T_STR;
+}
+
+/* Construct a scalar node now, or queue a collection for later. */
+static void
+cobj(struct node *n)
+{
+	if (n->started)
+		return;
+	n->started = 1;
+	if (n->tag >= T_MERGE)
+		dienode(n, "could not determine a constructor for the tag "
+		    "'%s'", tagname(n));
+	if (!isscalartag(n->tag)) {
+		nvpush(&C.queue, n);
+		return;
+	}
+	if (n->kind != K_SCALAR)
+		dienode(n, "expected a scalar node, but found %s",
+		    kindname(n->kind));
+	switch (n->tag) {
+	case T_NULL:
+		n->jt = J_NULL;
+		n->key = "null";
+		n->kc = C_NONE;
+		n->kid = "";
+		break;
+	case T_BOOL:
+		cbool(n);
+		break;
+	case T_INT:
+		cint(n);
+		break;
+	case T_FLOAT:
+		cfloat(n);
+		break;
+	case T_BINARY:
+		cbinary(n);
+		break;
+	case T_TIMESTAMP:
+		ctimestamp(n);
+		break;
+	default:
+		n->jt = J_STR;
+		n->txt = n->key = n->kid = n->val;
+		n->tlen = n->kidlen = n->len;
+		n->kc = C_STR;
+		break;
+	}
+	n->nul = n->jt == J_STR && memchr(n->txt, '\0', n->tlen) != NULL;
+}
+
+static int
+samekey(const struct node *a, const struct node *b)
+{
+	return a == b || (a->kc == b->kc && a->kidlen == b->kidlen &&
+	    memcmp(a->kid, b->kid, a->kidlen) == 0);
+}
+
+static uint64_t
+keyhash(const struct node *k)
+{
+	return hash(k->kid, k->kidlen, HASHINIT ^ k->kc);
+}
+
+/*
+ * The pairs of a flattened mapping without duplicate keys: the first key
+ * stays, in its place, with the last value, as dict insertion keeps them.
+ * Merging a deduplicated mapping gives the same dict as merging all its
+ * pairs, so chains of merge keys stay linear instead of growing
+ * exponentially as PyYAML's lists do.  Keys are constructed here, as
+ * they are needed to compare them; values dropped are still constructed,
+ * since PyYAML constructs them and may fail on them.
+ */
+static void
+dedupe(struct node *n)
+{
+	struct node *k, *val;
+	size_t *tab = NULL, tcap = 0, i, j, h, m = 0;
+
+	if (n->n / 2 > HASHMIN) {
+		for (tcap = 64; tcap < n->n * 2; tcap *= 2)
+			;
+		tab = hf_calloc(tcap, sizeof(*tab));
+	}
+	for (i = 0; i < n->n; i += 2) {
+		k = n->v[i];
+		val = n->v[i + 1];
+		if (k->kind != K_SCALAR || !isscalartag(k->tag)) {
+			if (k->tag >= T_MERGE)
+				cobj(k);
+			free(tab);
+			dienode(k, "found unhashable key");
+		}
+		cobj(k);
+		if (tab != NULL) {
+			h = keyhash(k) & (tcap - 1);
+			while (tab[h] != 0 && !samekey(n->v[tab[h] - 1], k))
+				h = (h + 1) & (tcap - 1);
+			j = tab[h] != 0 ? tab[h] - 1 : m;
+			if (j == m)
+				tab[h] = m + 1;
+		} else {
+			for (j = 0; j < m; j += 2)
+				if (samekey(n->v[j], k))
+					break;
+		}
+		if (j < m) {
+			cobj(n->v[j + 1]);
+			n->v[j + 1] = val;
+			continue;
+		}
+		n->v[m++] = k;
+		n->v[m++] = val;
+	}
+	free(tab);
+	n->n = m;
+}
+
+/*
+ * SafeConstructor.flatten_mapping, with its side effects: merge keys are
+ * deleted from the node and the merged pairs put in front of its own, so
+ * a second flattening of the same node does nothing.  The node's pairs
+ * are v[0..fw) followed by v[fr..n): deleting a merge key only moves fr,
+ * keeping a pair copies it down.  When a merge leads back to a node that
+ * is being flattened, that node is made contiguous first, and the outer
+ * flattening sees the new list afterwards, as PyYAML's loop does.
+ */
+static void
+flatten(struct node *n, int depth)
+{
+	struct nvec merge = { 0 }, sub = { 0 };
+	struct node *k, *val, *s, **nv;
+	size_t idx, i, j, gen, *seg = NULL, nseg;
+
+	if (n->flat)
+		return;
+	if (depth > MAXDEPTH)
+		dienode(n, "merge keys nested deeper than %d levels",
+		    MAXDEPTH);
+	n->active++;
+	if (n->fw < n->fr) {
+		memmove(n->v + n->fw, n->v + n->fr,
+		    (n->n - n->fr) * sizeof(*n->v));
+		n->n -= n->fr - n->fw;
+	}
+	n->fw = n->fr = idx = 0;
+	while (idx < n->fw + (n->n - n->fr)) {
+		k = n->v[n->fr];
+		val = n->v[n->fr + 1];
+		if (k->tag == T_MERGE) {
+			n->fr += 2;
+			gen = n->gen;
+			if (val->kind == K_MAP) {
+				flatten(val, depth + 1);
+				charge(n, val->n);
+				for (i = 0; i < val->n; i++)
+					nvpush(&merge, val->v[i]);
+			} else if (val->kind == K_SEQ) {
+				sub.n = nseg = 0;
+				seg = hf_reallocarray(seg, val->n + 1,
+				    sizeof(*seg));
+				for (i = 0; i < val->n; i++) {
+					s = val->v[i];
+					if (s->kind != K_MAP)
+						dienode(s, "expected a mapping "
+						    "for merging, but found %s",
+						    kindname(s->kind));
+					flatten(s, depth + 1);
+					seg[nseg++] = sub.n;
+					for (j = 0; j < s->n; j++)
+						nvpush(&sub, s->v[j]);
+				}
+				seg[nseg] = sub.n;
+				/* Later mappings first: earlier ones win. */
+				for (i = nseg; i-- > 0;) {
+					charge(n, seg[i + 1] - seg[i]);
+					for (j = seg[i]; j < seg[i + 1]; j++)
+						nvpush(&merge, sub.v[j]);
+				}
+			} else
+				dienode(val, "expected a mapping or list of "
+				    "mappings for merging, but found %s",
+				    kindname(val->kind));
+			if (n->gen != gen) {
+				/* Flattened again meanwhile: a new list. */
+				n->fw = n->fr = idx;
+			}
+			continue;
+		}
+		if (k->tag == T_VALUE)
+			k->tag = T_STR;
+		n->v[n->fw] = k;
+		n->v[n->fw + 1] = val;
+		n->fw += 2;
+		n->fr += 2;
+		idx += 2;
+	}
+	if (n->fw < n->fr) {
+		memmove(n->v + n->fw, n->v + n->fr,
+		    (n->n - n->fr) * sizeof(*n->v));
+		n->n -= n->fr - n->fw;
+	}
+	if (merge.n > 0) {
+		nv = hf_reallocarray(NULL, merge.n + n->n, sizeof(*nv));
+		memcpy(nv, merge.v, merge.n * sizeof(*nv));
+		memcpy(nv + merge.n, n->v, n->n * sizeof(*nv));
+		free(n->v);
+		n->v = nv;
+		n->n += merge.n;
+		n->cap = n->n;
+	}
+	n->fw = n->fr = 0;
+	n->gen++;
+	/* Only the outermost flattening may change the positions. */
+	if (--n->active == 0) {
+		dedupe(n);
+		n->flat = 1;
+	}
+	free(merge.v);
+	free(sub.v);
+	free(seg);
+}
+
+/*
+ * BaseConstructor.construct_mapping and dict insertion: the first key
+ * stays, with the last value.
+ */
+static void
+cmapping(struct node *n)
+{
+	size_t i;
+
+	if (n->kind != K_MAP)
+		dienode(n, "expected a mapping node, but found %s",
+		    kindname(n->kind));
+	flatten(n, 0);
+	for (i = 0; i < n->n; i += 2)
+		cobj(n->v[i + 1]);
+	n->out = hf_reallocarray(NULL, n->n ? n->n : 1, sizeof(*n->out));
+	memcpy(n->out, n->v, n->n * sizeof(*n->out));
+	n->nout = n->n;
+}
+
+/* construct_yaml_omap and construct_yaml_pairs: [key, value] pairs. */
+static void
+cpairs(struct node *n)
+{
+	struct node *s;
+	size_t i;
+
+	if (n->kind != K_SEQ)
+		dienode(n, "expected a sequence for %s, but found %s",
+		    n->tag == T_OMAP ? "an ordered map" : "pairs",
+		    kindname(n->kind));
+	n->out = hf_reallocarray(NULL, n->n * 2 + 1, sizeof(*n->out));
+	for (i = 0; i < n->n; i++) {
+		s = n->v[i];
+		if (s->kind != K_MAP)
+			dienode(s, "expected a mapping of length 1, but found "
+			    "%s", kindname(s->kind));
+		if (s->n != 2)
+			dienode(s, "expected a single mapping item, but found "
+			    "%zu items", s->n / 2);
+		cobj(s->v[0]);
+		cobj(s->v[1]);
+		n->out[2 * i] = s->v[0];
+		n->out[2 * i + 1] = s->v[1];
+	}
+	n->nout = 2 * n->n;
+}
+
+/*
+ * construct_document: collections are built in the order PyYAML's
+ * generators run, breadth first, because flattening has side effects
+ * that later collections may see.
+ */
+static void
+construct(struct node *root)
+{
+	struct node *n;
+	size_t qi, i;
+
+	cobj(root);
+	for (qi = 0; qi < C.queue.n; qi++) {
+		n = C.queue.v[qi];
+		switch (n->tag) {
+		case T_SEQ:
+			if (n->kind != K_SEQ)
+				dienode(n, "expected a sequence node, but "
+				    "found %s", kindname(n->kind));
+			for (i = 0; i < n->n; i++)
+				cobj(n->v[i]);
+			break;
+		case T_MAP:
+		case T_SET:
+			cmapping(n);
+			break;
+		default:
+			cpairs(n);
+			break;
+		}
+	}
+}
+
+/*
+ * JSON.  A collection is converted once; later uses get a reference to
+ * its members, charged to the alias budget at their full size.
+ */
+static cJSON *
+checked(cJSON *j)
+{
+	if (j == NULL)
+		hf_die(HF_EUSAGE, "out of memory");
+	return j;
+}
+
+static cJSON *
+scalarjson(struct node *n)
+{
+	struct hf_str s = { 0 };
+	cJSON *j;
+
+	switch (n->jt) {
+	case J_NULL:
+		return checked(cJSON_CreateNull());
+	case J_TRUE:
+		return checked(cJSON_CreateTrue());
+	case J_FALSE:
+		return checked(cJSON_CreateFalse());
+	case J_NUM:
+		return checked(cJSON_CreateRaw(n->txt));
+	default:
+		if (!n->nul)
+			return checked(cJSON_CreateStringReference(n->txt));
+		/* cJSON strings end at a NUL: write the literal here. */
+		hf_json_string(&s, n->txt, n->tlen);
+		j = checked(cJSON_CreateRaw(s.s));
+		hf_strfree(&s);
+		return j;
+	}
+}
+
+static cJSON *tojson(struct node *, int);
+
+static void
+addunits(struct node *p, const struct node *c)
+{
+	p->units += c->units;
+	if (c->height + 1 > p->height)
+		p->height = c->height + 1;
+}
+
+static cJSON *
+pairjson(struct node *p, struct node *k, struct node *v, int depth)
+{
+	cJSON *a;
+
+	if (depth > MAXDEPTH)
+		dienode(p, "nesting deeper than %d levels", MAXDEPTH);
+	a = checked(cJSON_CreateArray());
+	cJSON_AddItemToArray(a, tojson(k, depth + 1));
+	cJSON_AddItemToArray(a, tojson(v, depth + 1));
+	p->units += 1 + k->units + v->units;
+	if (k->height + 2 > p->height)
+		p->height = k->height + 2;
+	if (v->height + 2 > p->height)
+		p->height = v->height + 2;
+	return a;
+}
+
+/* The JSON of n at the given depth (that of its container plus one). */
+static cJSON *
+tojson(struct node *n, int depth)
+{
+	cJSON *j;
+	size_t i;
+
+	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
+		n->units = 1 + n->tlen;
+		if (n->uses++ > 0)
+			charge(n, n->units);
+		return scalarjson(n);
+	}
+	if (n->json != NULL) {
+		if (depth - 1 + n->height > MAXDEPTH)
+			dienode(n, "nesting deeper than %d levels", MAXDEPTH);
+		charge(n, n->units);
+		return checked((n->json->type & 0xff) == cJSON_Object ?
+		    cJSON_CreateObjectReference(n->json->child) :
+		    cJSON_CreateArrayReference(n->json->child));
+	}
+	if (n->onstack)
+		dienode(n, "found a recursive structure (it contains "
+		    "itself)");
+	if (depth > MAXDEPTH)
+		dienode(n, "nesting deeper than %d levels", MAXDEPTH);
+	n->onstack = 1;
+	n->units = 1;
+	n->height = 1;
+	if (n->tag == T_MAP) {
+		j = checked(cJSON_CreateObject());
+		for (i = 0; i < n->nout; i += 2) {
+			if (memchr(n->out[i]->key, '\0',
+			    n->out[i]->kc == C_STR ? n->out[i]->tlen : 0))
+				dienode(n->out[i], "a key holding a NUL "
+				    "character is not supported");
+			cJSON_AddItemToObjectCS(j, n->out[i]->key,
+			    tojson(n->out[i + 1], depth + 1));
+			n->units += 1 + strlen(n->out[i]->key);
+			addunits(n, n->out[i + 1]);
+		}
+	} else if (n->tag == T_SET) {
+		j = checked(cJSON_CreateArray());
+		for (i = 0; i < n->nout; i += 2) {
+			cJSON_AddItemToArray(j, tojson(n->out[i], depth + 1));
+			addunits(n, n->out[i]);
+		}
+	} else if (n->tag == T_SEQ) {
+		j = checked(cJSON_CreateArray());
+		for (i = 0; i < n->n; i++) {
+			cJSON_AddItemToArray(j, tojson(n->v[i], depth + 1));
+			addunits(n, n->v[i]);
+		}
+	} else {
+		j = checked(cJSON_CreateArray());
+		for (i = 0; i < n->nout; i += 2)
+			cJSON_AddItemToArray(j, pairjson(n, n->out[i],
+			    n->out[i + 1], depth + 1));
+	}
+	n->onstack = 0;
+	n->json = j;
+	return j;
+}
+
+/*
+ * -a key=value: a string member at the end of the top-level mapping, or
+ * in the place of a string key that is already there, as a Python dict
+ * assignment would do.
+ */
+static void
+append(struct node *root, cJSON *obj)
+{
+	cJSON *item, *g;
+	struct node *k;
+	size_t i, a, own;
+	const char *key, *val;
+
+	if (root == NULL || root->tag != T_MAP)
+		hf_dieat(HF_EDATA, C.name, root ? root->line : 0,
+		    root ? root->col : 0,
+		    "-a needs a mapping at the top level");
+	own = root->nout / 2;
+	for (a = 0; a < C.na; a++) {
+		key = C.akeys[a];
+		val = key + strlen(key) + 1;
+		for (i = 0, item = obj->child; item != NULL;
+		    i++, item = item->next) {
+			if (i < own) {
+				k = root->out[2 * i];
+				if (k->kc == C_STR && k->tlen == strlen(key) &&
+				    memcmp(k->txt, key, k->tlen) == 0)
+					break;
+			} else if (strcmp(item->string, key) == 0)
+				break;
+		}
+		if (item == NULL) {
+			cJSON_AddItemToObjectCS(obj, key,
+			    checked(cJSON_CreateString(val)));
+			continue;
+		}
+		/*
+		 * The old value may own members that aliases share, so it
+		 * moves to the graveyard, freed at the end, and the member
+		 * becomes the string in place.
+		 */
+		g = checked(cJSON_CreateNull());
+		g->type = item->type & ~cJSON_StringIsConst;
+		g->child = item->child;
+		g->valuestring = item->valuestring;
+		cJSON_AddItemToArray(C.graveyard, g);
+		item->child = NULL;
+		item->valuestring = hf_strdup(val);
+		item->type = cJSON_String | (item->type & cJSON_StringIsConst);
+	}
+}
+
+static void
+document(struct node *root)
+{
+	cJSON *j;
+
+	if (root != NULL) {
+		construct(root);
+		j = tojson(root, 1);
+	} else
+		j = checked(cJSON_CreateNull());
+	C.root = j;
+	C.graveyard = checked(cJSON_CreateArray());
+	if (C.na > 0)
+		append(root, j);
+	hf_json_dump(&C.outbuf, j, C.compact ? 0 : 2);
+	hf_straddc(&C.outbuf, '\n');
+}
+
+/*
+ * A directive PyYAML ignores still needs an explicit document start after
+ * it; ev is a DOCUMENT-START or the STREAM-END event.
+ */
+static void
+directivecheck(const yaml_event_t *ev)
+{
+	int pending = 0;
+
+	while (C.ndone < C.npatch && C.patched[C.ndone] != 0 &&
+	    C.patched[C.ndone] <= ev->start_mark.line + 1) {
+		C.ndone++;
+		pending = 1;
+	}
+	if (pending && (ev->type != YAML_DOCUMENT_START_EVENT ||
+	    ev->data.document_start.implicit))
+		dieat(ev->start_mark.line + 1, ev->start_mark.column + 1,
+		    "expected '<document start>' after a directive");
+}
+
+static void
+run(void)
+{
+	yaml_event_t ev;
+	struct node *root;
+	int ndocs = 0;
+
+	if (!yaml_parser_initialize(&C.parser))
+		hf_die(HF_EUSAGE, "out of memory");
+	C.parserok = 1;
+	yaml_parser_set_input_string(&C.parser,
+	    (const unsigned char *)C.in.data, C.in.len);
+	/* Python reads UTF-8 only: no UTF-16 by byte order mark. */
+	yaml_parser_set_encoding(&C.parser, YAML_UTF8_ENCODING);
+	nextevent(&ev);
+	yaml_event_delete(&ev);
+	for (;;) {
+		nextevent(&ev);
+		directivecheck(&ev);
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (ndocs > 0 && !C.multi)
+			dieat(ev.start_mark.line + 1, ev.start_mark.column + 1,
+			    "expected a single document in the stream, but "
+			    "found another document (see -m)");
+		yaml_event_delete(&ev);
+		root = parsedoc();
+		document(root);
+		freedoc();
+		ndocs++;
+	}
+	if (ndocs == 0 && !C.multi) {
+		document(NULL);
+		freedoc();
+	}
+	tabcheck();
+	yaml_parser_delete(&C.parser);
+	C.parserok = 0;
+}
+
+/* run(), again from the start after each rewritten directive. */
+static void
+runall(void)
+{
+	if (setjmp(C.retry) != 0) {
+		yaml_parser_delete(&C.parser);
+		C.parserok = 0;
+		freedoc();
+		C.stack.n = 0;
+		C.outbuf.len = 0;
+		C.ndone = 0;
+		C.nspan = 0;
+	}
+	run();
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: yaml2json [-cm] [-a key=value] [file]\n");
+	hf_exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int ch;
+
+	memset(&C, 0, sizeof(C));
+	hf_setprogname(argv[0]);
+	while ((ch = getopt(argc, argv, "a:chm")) != -1) {
+		switch (ch) {
+		case 'a':
+			if (hf_splitkv(optarg) == NULL)
+				usage(HF_EUSAGE);
+			C.akeys = hf_reallocarray(C.akeys, C.na + 1,
+			    sizeof(*C.akeys));
+			C.akeys[C.na++] = optarg;
+			break;
+		case 'c':
+			C.compact = 1;
+			break;
+		case 'h':
+			usage(HF_OK);
+		case 'm':
+			C.multi = C.compact = 1;
+			break;
+		default:
+			usage(HF_EUSAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage(HF_EUSAGE);
+	hf_readall(argc == 1 ? argv[0] : NULL, &C.in);
+	C.name = C.in.name;
+	runall();
+	hf_write(C.outbuf.s, C.outbuf.len);
+	hf_strfree(&C.outbuf);
+	hf_buffree(&C.in);
+	free(C.akeys);
+	free(C.all.v);
+	free(C.queue.v);
+	free(C.stack.v);
+	free(C.spans);
+	hf_exit(HF_OK);
+}

@@ -1,0 +1,646 @@
+#!/usr/bin/env bats
+# yaml2json: every resolution rule in tables checked against PyYAML, golden
+# files, the differential runs over the corpora, bad input and the limits.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+ORACLE="$BATS_TEST_DIRNAME/fixtures/yaml2json/oracle.py"
+
+setup_file() {
+	local c=${CORPUS:-$BATS_TEST_DIRNAME/../../shared/corpus}
+	if [ -e "$c/spec-kitty-2x-3bbf9f0.tar.gz" ]; then
+		mkdir -p "$BATS_FILE_TMPDIR/sk"
+		tar -xzf "$c/spec-kitty-2x-3bbf9f0.tar.gz" -C "$BATS_FILE_TMPDIR/sk"
+	fi
+	if [ -e "$c/yaml-test-suite.tar.gz" ]; then
+		tar -xzf "$c/yaml-test-suite.tar.gz" -C "$BATS_FILE_TMPDIR"
+	fi
+}
+
+have_pyyaml() {
+	"$PYTHON" -c 'import yaml' 2>/dev/null
+}
+
+# check_table: rows "kind|yaml|expected" on stdin, the yaml with printf %b
+# escapes (\n, \t, \\, \xHH; \x7c for "|"), expected verbatim.  ok: yaml2json -c prints expected, and so does PyYAML;
+# ext: yaml2json -c prints expected where PyYAML's json.dumps fails (the
+# documented isoformat, base64 and set outputs); err: yaml2json exits 1
+# with nothing on stdout and "yaml2json: <stdin>:LINE:COL: " followed by
+# expected on stderr, and PyYAML fails too.  All rows run; every failure
+# is reported.
+check_table() {
+	local d="$BATS_TEST_TMPDIR/t" i=0 kind in want got err py status
+	local fails=0
+	local -a kinds wants files
+	mkdir -p "$d/py"
+	while IFS='|' read -r kind in want; do
+		case $kind in ''|'#'*) continue ;; esac
+		printf '%b' "$in" >"$d/$i.yaml"
+		kinds[i]=$kind
+		wants[i]=$want
+		files[i]="$d/$i.yaml"
+		i=$((i + 1))
+	done
+	if have_pyyaml; then
+		"$PYTHON" "$ORACLE" -c "$d/py" "${files[@]}"
+	fi
+	for ((i = 0; i < ${#files[@]}; i++)); do
+		status=0
+		got=$(yaml2json -c <"${files[i]}" 2>"$d/err") || status=$?
+		err=$(<"$d/err")
+		case ${kinds[i]} in
+		ok|ext)
+			if [ "$status" != 0 ] || [ "$got" != "${wants[i]}" ]; then
+				echo "row $i: status $status, got '$got' $err," \
+				    "want '${wants[i]}'"
+				fails=$((fails + 1))
+			fi
+			;;
+		err)
+			if [ "$status" != 1 ] || [ -n "$got" ] || ! [[ $err =~ \
+			    ^yaml2json:\ \<stdin\>:[0-9]+:[0-9]+:\ (.*)$ ]] ||
+			    [[ ${BASH_REMATCH[1]} != *"${wants[i]}"* ]]; then
+				echo "row $i: status $status, stdout '$got'," \
+				    "stderr '$err', want error '${wants[i]}'"
+				fails=$((fails + 1))
+			fi
+			;;
+		esac
+		have_pyyaml || continue
+		py=
+		[ -e "$d/py/$i.json" ] && py=$(<"$d/py/$i.json")
+		case ${kinds[i]} in
+		ok)
+			if [ "$py" != "${wants[i]}" ]; then
+				echo "row $i: PyYAML disagrees: $py" \
+				    "$(cat "$d/py/$i.err" 2>/dev/null)"
+				fails=$((fails + 1))
+			fi
+			;;
+		ext|err)
+			if [ -n "$py" ]; then
+				echo "row $i: PyYAML accepts it: $py"
+				fails=$((fails + 1))
+			fi
+			;;
+		esac
+	done
+	[ "$fails" = 0 ]
+}
+
+@test "null and bool: PyYAML's YAML 1.1 forms" {
+	check_table <<'ROWS'
+ok|a:|{"a":null}
+ok|a: ~|{"a":null}
+ok|[null, Null, NULL, nULL, ~, '~', '']|[null,null,null,"nULL",null,"~",""]
+ok|[yes, Yes, YES, yEs, no, No, NO]|[true,true,true,"yEs",false,false,false]
+ok|[true, True, TRUE, false, False, FALSE, tRue]|[true,true,true,false,false,false,"tRue"]
+ok|[on, On, ON, off, Off, OFF, y, n, Y, N]|[true,true,true,false,false,false,"y","n","Y","N"]
+ok|["yes", 'no', !!str on]|["yes","no","on"]
+ok|on: push|{"true":"push"}
+ok|{yes: 1, no: 2, ~: 3}|{"true":1,"false":2,"null":3}
+ok|!!bool yEs|true
+ok|!!bool OFF|false
+ok|!!null anything|null
+ok|! yes|true
+ok|! 'yes'|true
+ok|!|null
+ROWS
+}
+
+@test "int: decimal, binary, hex, octal, base 60, underscores, any size" {
+	check_table <<'ROWS'
+ok|[0, -0, +0, 12, -12, +12]|[0,0,0,12,-12,12]
+ok|[1_000, 1__0, 1_, -1_000]|[1000,10,1,-1000]
+ok|[0b1_0, -0b11, +0b1, 0b_1]|[2,-3,1,1]
+ok|[0x1F, 0x_1F, -0x_1f, 0xdeadBEEF]|[31,31,-31,3735928559]
+ok|[017, -017, 0_17, 00, 0_, -0_]|[15,-15,15,0,0,0]
+ok|[08, 0o17, +0o17, 0B1, 0X1F, _1, 1_x]|["08","0o17","+0o17","0B1","0X1F","_1","1_x"]
+ok|[190:20:30, -1:30, +1:0, 1_0:30, 1:7:5]|[685230,-90,60,630,4025]
+ok|[1:60, 0:30, 1:123, "1:"]|["1:60","0:30","1:123","1:"]
+ok|123456789012345678901234567890123|123456789012345678901234567890123
+ok|-0x123456789abcdef0123456789abcdef|-1512366075204170929049582354406559215
+ok|0b11111111111111111111111111111111111111111111111111111111111111111|36893488147419103231
+ok|!!int 0o17|15
+ok|!!int " 12 "|12
+ok|!!int '1:30'|90
+ok|!!int "-0x1F"|-31
+ok|! 12|12
+ok|! '12'|12
+ok|"12"|"12"
+err|0b_|invalid integer
+err|0x_|invalid integer
+err|!!int|invalid integer
+err|!!int 12a|invalid integer
+err|!!int 0X1F|invalid integer
+ROWS
+}
+
+@test "float: only with a dot, inf and nan, Python's repr" {
+	check_table <<'ROWS'
+ok|[1.5, -1.5, +1.5, 1., .5, 1._, 1_0.5_0]|[1.5,-1.5,1.5,1.0,0.5,1.0,10.5]
+ok|[-.5, +.5, ._, ., 1.5e3, 1e5, 1.0e3]|["-.5","+.5","._",".","1.5e3","1e5","1.0e3"]
+ok|[1.0e+3, 1.0E-3, .5e+1, 1.e+2, 1.0e+400, 1.0e-400]|[1000.0,0.001,5.0,100.0,Infinity,0.0]
+ok|[.inf, .Inf, .INF, -.inf, +.inf, .iNf]|[Infinity,Infinity,Infinity,-Infinity,Infinity,".iNf"]
+ok|[.nan, .NaN, .NAN, -.nan, .nAn]|[NaN,NaN,NaN,"-.nan",".nAn"]
+ok|[1:30.5, 190:20:30.15, -1:0.5, 0:30.0, 1:60.0]|[90.5,685230.15,-60.5,30.0,"1:60.0"]
+ok|[0.1, 0.30000000000000004, 1e+16, 123456789.0, 1.0e+16, 1.0e+15]|[0.1,0.30000000000000004,"1e+16",123456789.0,1e+16,1000000000000000.0]
+ok|[0.0001, 0.00001, -0.0, 5.0e-324, 1.7976931348623157e+308]|[0.0001,1e-05,-0.0,5e-324,1.7976931348623157e+308]
+ok|!!float 1|1.0
+ok|!!float 1e5|100000.0
+ok|!!float inf|Infinity
+ok|!!float -nan|NaN
+ok|!!float '1:30'|90.0
+ok|! 1.5|1.5
+err|!!float|invalid float
+err|!!float abc|invalid float
+ROWS
+}
+
+@test "timestamp: dates and times as isoformat()" {
+	check_table <<'ROWS'
+ok|"2001-12-14"|"2001-12-14"
+ok|[2001-1-1, 2001-12-14x, 01-12-14]|["2001-1-1","2001-12-14x","01-12-14"]
+ext|2001-12-14|"2001-12-14"
+ext|2001-12-14t21:59:43.10-05:00|"2001-12-14T21:59:43.100000-05:00"
+ext|2001-12-14 21:59:43.10 -5|"2001-12-14T21:59:43.100000-05:00"
+ext|2001-12-15T02:59:43.1Z|"2001-12-15T02:59:43.100000+00:00"
+ext|2001-12-15 2:59:43|"2001-12-15T02:59:43"
+ext|2001-12-15T02:59:43.1234567|"2001-12-15T02:59:43.123456"
+ext|2001-12-15T02:59:43.000|"2001-12-15T02:59:43"
+ext|2001-12-15T02:59:43.|"2001-12-15T02:59:43"
+ext|2001-12-15T02:59:43+05:30|"2001-12-15T02:59:43+05:30"
+ext|2001-12-15T02:59:43-00:00|"2001-12-15T02:59:43+00:00"
+ext|2001-12-15T02:59:43+01:60|"2001-12-15T02:59:43+02:00"
+ext|2026-02-23T19:45:18Z|"2026-02-23T19:45:18+00:00"
+ext|2000-02-29|"2000-02-29"
+ext|!!timestamp 2001-1-1|"2001-01-01"
+ext|{2001-12-14: a, 2001-12-14 00:00:00: b}|{"2001-12-14":"a","2001-12-14T00:00:00":"b"}
+ext|{2001-12-14T21:59:43-05:00: a, 2001-12-15T02:59:43Z: b}|{"2001-12-14T21:59:43-05:00":"b"}
+err|2001-13-01|month must be in 1..12
+err|2001-02-29|day is out of range for month
+err|0000-01-01|year 0 is out of range
+err|2001-12-14 24:00:00|hour must be in 0..23
+err|2001-12-14 23:60:00|minute must be in 0..59
+err|2001-12-14 23:00:60|second must be in 0..59
+err|2001-12-14 23:00:00 +24|offset must be strictly between
+err|!!timestamp yesterday|invalid timestamp
+ROWS
+}
+
+@test "binary, set, omap, pairs and the other tags" {
+	check_table <<'ROWS'
+ext|!!binary aGVsbG8=|"aGVsbG8="
+ext|!!binary "aGVs\\nbG8="|"aGVsbG8="
+ext|!!binary "aGVsbG8=extra"|"aGVsbG8="
+ext|!!binary "aGV sbG8h"|"aGVsbG8h"
+ext|!!binary ""|""
+ext|!!set {b, a, b}|["b","a"]
+ext|!!set {1, 1.0, true, x}|[1,"x"]
+ok|!!omap [a: 1, b: 2]|[["a",1],["b",2]]
+ok|!!pairs [a: 1, a: 2]|[["a",1],["a",2]]
+ok|!!omap [[a]: 1]|[[["a"],1]]
+ok|!!omap []|[]
+ok|!!seq [a]|["a"]
+ok|!!map {a: 1}|{"a":1}
+ok|!!str 12|"12"
+ok|!<tag:yaml.org,2002:int> "7"|7
+ok|%TAG !e! tag:yaml.org,2002:\n--- !e!int "7"|7
+ok|{=: 1}|{"=":1}
+err|!!binary aGVsbG8|incorrect padding
+err|!!binary aGVsb|cannot be 1 more than a multiple of 4
+err|!!binary "\\u00e9"|failed to convert base64 data into ascii
+err|!!omap {a: 1}|expected a sequence for an ordered map
+err|!!pairs [a]|expected a mapping of length 1
+err|!!omap [{a: 1, b: 2}]|expected a single mapping item
+err|!!str {}|expected a scalar node, but found mapping
+err|!!seq {}|expected a sequence node, but found mapping
+err|!!map []|expected a mapping node, but found sequence
+err|!!set [a]|expected a mapping node, but found sequence
+err|!!bool maybe|invalid boolean
+err|!foo bar|could not determine a constructor for the tag '!foo'
+err|!!yaml x|could not determine a constructor for the tag 'tag:yaml.org,2002:yaml'
+err|=|could not determine a constructor for the tag 'tag:yaml.org,2002:value'
+err|a: <<|could not determine a constructor for the tag 'tag:yaml.org,2002:merge'
+err|!!omap [<<: {a: 1}]|could not determine a constructor for the tag 'tag:yaml.org,2002:merge'
+ROWS
+}
+
+@test "anchors, aliases and merge keys in PyYAML's order" {
+	check_table <<'ROWS'
+ok|{a: &x [1, 2], b: *x}|{"a":[1,2],"b":[1,2]}
+ok|[&s str, *s, &n 1, *n]|["str","str",1,1]
+ok|{a: 1, <<: {b: 2, a: 3}}|{"b":2,"a":1}
+ok|{<<: [{p: 1}, {p: 2, q: 3}], r: 4}|{"p":1,"q":3,"r":4}
+ok|{<<: {a: 1}, <<: {a: 2}}|{"a":2}
+ok|[&A {a: 1, b: 2}, {<<: *A, b: 3}]|[{"a":1,"b":2},{"a":1,"b":3}]
+ok|[&A {<<: {z: 0}, a: 1}, {<<: *A}, *A]|[{"z":0,"a":1},{"z":0,"a":1},{"z":0,"a":1}]
+ok|{<<: []}|{}
+ok|&a {<<: *a}|{}
+ok|&a {x: 1, <<: *a}|{"x":1}
+ok|{"<<": 1}|{"<<":1}
+ok|{!!merge x: {a: 1}}|{"a":1}
+ok|{&k =: 1, x: *k}|{"=":1,"x":"="}
+err|{<<: 1}|expected a mapping or list of mappings for merging
+err|{<<: [1]}|expected a mapping for merging
+err|&a [*a]|found a recursive structure
+err|&a {k: *a}|found a recursive structure
+err|&a {<<: {k: *a}}|found a recursive structure
+err|[&a x, &a y]|found duplicate anchor 'a'
+err|[*nope]|found undefined alias 'nope'
+ROWS
+}
+
+@test "keys: Python equality, last value in the first place, json.dumps names" {
+	check_table <<'ROWS'
+ok|{a: 1, b: 2, a: 3}|{"a":3,"b":2}
+ok|{1: a, true: b, 1.0: c}|{"1":"c"}
+ok|{1.0: a, 1: b}|{"1.0":"b"}
+ok|{0: a, false: b, -0.0: c, 0x0: d}|{"0":"d"}
+ok|{1: a, "1": b}|{"1":"a","1":"b"}
+ok|{~: a, null: b, "null": c}|{"null":"b","null":"c"}
+ok|{.nan: 1, .NaN: 2}|{"NaN":2}
+ok|{!!float nan: 1, !!float nan: 2}|{"NaN":1,"NaN":2}
+ok|{.inf: 1, -.inf: 2, 1.5: 3, 1e5: 4}|{"Infinity":1,"-Infinity":2,"1.5":3,"1e5":4}
+ok|{9007199254740993: a, 9007199254740992.0: b, 9007199254740992: c}|{"9007199254740993":"a","9007199254740992.0":"c"}
+ok|{? a}|{"a":null}
+err|{[a]: 1}|found unhashable key
+err|{{a: 1}: 1}|found unhashable key
+err|{!!set {a}: 1}|found unhashable key
+ROWS
+}
+
+@test "strings: quoting, escapes, block scalars, Unicode" {
+	check_table <<'ROWS'
+ok|"a\\0b\\x41\\u00e9\\U0001F600\\/"|"a\u0000bA\u00e9\ud83d\ude00/"
+ok|a: 😀 é ÿ|{"a":"\ud83d\ude00 \u00e9 \u00ff"}
+ok|'it''s'|"it's"
+ok|a: "multi\n  line"|{"a":"multi line"}
+ok|a: \x7c\n  lit\n   more\n\n|{"a":"lit\n more\n"}
+ok|a: >\n  fold\n  text\n\n  para\n|{"a":"fold text\npara\n"}
+ok|a: \x7c+\n  keep\n\n|{"a":"keep\n\n"}
+ok|a: \x7c-\n  strip\n|{"a":"strip"}
+ok|a: \x7c2\n   x\n|{"a":" x\n"}
+ok|key: value # comment|{"key":"value"}
+ok|a: "tab\\there"|{"a":"tab\there"}
+ok|a: "tab\there"|{"a":"tab\there"}
+ok|a: \x7c\n  x\n  \ty|{"a":"x\n\ty"}
+ok|a: b # c\td|{"a":"b"}
+ok|[http://x.com, {a: http://x.com}]|["http://x.com",{"a":"http://x.com"}]
+ok|a: b\r\nc: d\r\n|{"a":"b","c":"d"}
+ok|a: b\rc: d|{"a":"b","c":"d"}
+ok|\xef\xbb\xbfa: 1|{"a":1}
+ok|%FOO bar\n--- x|"x"
+ok|%YAML 1.3\n--- x|"x"
+ok|a: !!str\n|{"a":""}
+err|a: b\t|found character '\t' that cannot start any token
+err|a:\tb|found character '\t' that cannot start any token
+err|- [\n\tfoo]|found character '\t' that cannot start any token
+err|a: \x7c#c\n  x|expected chomping or indentation indicators
+err|%FOO bar\nx|expected '<document start>' after a directive
+err|%YAML 2.0\n--- x|found incompatible YAML document
+err|a: \xff|invalid leading UTF-8 octet
+err|a: \xed\xa0\x80|invalid Unicode character
+err|a: b\x01|control characters are not allowed
+err|\xff\xfea\x00:\x00 \x001\x00|invalid leading UTF-8 octet
+err|a: [1, 2|did not find expected ',' or ']'
+err|a: 1\nb|could not find expected ':'
+err|a: 1\n---\nb: 2|expected a single document in the stream
+ROWS
+}
+
+@test "golden files" {
+	local f
+	for f in "$FIXTURES"/yaml2json/*.yaml; do
+		run yaml2json "$f"
+		assert_success
+		diff -u "${f%.yaml}.json" - <<<"$output"
+	done
+	yaml2json -m "$FIXTURES/yaml2json/stream.yml" |
+	    diff -u "$FIXTURES/yaml2json/stream.jsonl" -
+}
+
+@test "golden files agree with PyYAML where json.dumps can print them" {
+	have_pyyaml || skip "python3-yaml not present"
+	local f
+	for f in "$FIXTURES"/yaml2json/*.yaml; do
+		case $f in *extensions.yaml) continue ;; esac
+		"$PYTHON" -c 'import sys,json,yaml; print(json.dumps(yaml.safe_load(sys.stdin), indent=2))' \
+		    <"$f" | diff -u "${f%.yaml}.json" -
+	done
+	"$PYTHON" -c 'import sys,json,yaml
+for d in yaml.safe_load_all(sys.stdin): print(json.dumps(d, separators=(",", ":")))' \
+	    <"$FIXTURES/yaml2json/stream.yml" |
+	    diff -u "$FIXTURES/yaml2json/stream.jsonl" -
+}
+
+@test "options: -c, -m, -a, -h, operands" {
+	run yaml2json -c <<<'{a: [1, {b: null}], c: {}}'
+	assert_success
+	assert_output '{"a":[1,{"b":null}],"c":{}}'
+	run yaml2json <<<'{a: [], b: {}}'
+	assert_output "$(printf '{\n  "a": [],\n  "b": {}\n}')"
+	run yaml2json -m <<<$'a: 1\n---\n- x\n--- ~\n...\n'
+	assert_success
+	assert_output "$(printf '{"a":1}\n["x"]\nnull')"
+	run yaml2json -m </dev/null
+	assert_success
+	assert_output ''
+	run yaml2json </dev/null
+	assert_success
+	assert_output 'null'
+	run yaml2json -c -a x=1 -a y=a=b -a z= <<<'{a: 1}'
+	assert_output '{"a":1,"x":"1","y":"a=b","z":""}'
+	run yaml2json -c -a a=new -a x=1 -a x=2 <<<'{a: 1, b: 2, 1: 3}'
+	assert_output '{"a":"new","b":2,"1":3,"x":"2"}'
+	run yaml2json -c -a 1=s <<<'{1: 3}'
+	assert_output '{"1":3,"1":"s"}'
+	run yaml2json -c -a a=é <<<'{}'
+	assert_output '{"a":"\u00e9"}'
+	run yaml2json -c -a a=new <<<'{a: &x [1], b: *x}'
+	assert_output '{"a":"new","b":[1]}'
+	run yaml2json -m -a k=v <<<$'a: 1\n---\nb: 2'
+	assert_output "$(printf '{"a":1,"k":"v"}\n{"b":2,"k":"v"}')"
+	printf 'a: 1\n' >"$BATS_TEST_TMPDIR/f.yaml"
+	run yaml2json -c "$BATS_TEST_TMPDIR/f.yaml"
+	assert_output '{"a":1}'
+	run yaml2json -c - <"$BATS_TEST_TMPDIR/f.yaml"
+	assert_output '{"a":1}'
+	run yaml2json -h
+	assert_success
+	assert_output 'usage: yaml2json [-cm] [-a key=value] [file]'
+}
+
+@test "usage and I/O errors exit 2 with the usage line" {
+	local args
+	for args in "-x" "-a" "-a novalue" "-a =v" "a b"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr yaml2json $args </dev/null
+		assert_failure 2
+		assert_output ''
+		[ "$stderr" = 'usage: yaml2json [-cm] [-a key=value] [file]' ] ||
+		    [ "${stderr%%$'\n'*}" != "${stderr}" ] ||
+		    { echo "args '$args': stderr '$stderr'"; false; }
+	done
+	run --separate-stderr yaml2json "$BATS_TEST_TMPDIR/missing.yaml"
+	assert_failure 2
+	assert_output ''
+	[[ $stderr == "yaml2json: $BATS_TEST_TMPDIR/missing.yaml: "* ]]
+}
+
+@test "bad input: located message, exit 1, nothing on stdout" {
+	run --separate-stderr yaml2json <<<$'a: 1\nb: [*x]'
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "yaml2json: <stdin>:2:5: found undefined alias 'x'" ]
+	printf 'a: &x 1\nb: &x 2\n' >"$BATS_TEST_TMPDIR/dup.yaml"
+	run --separate-stderr yaml2json "$BATS_TEST_TMPDIR/dup.yaml"
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "yaml2json: $BATS_TEST_TMPDIR/dup.yaml:2:4: found duplicate anchor 'x'" ]
+	run --separate-stderr yaml2json <<<$'a: 1\n--- b'
+	assert_failure 1
+	[ "$stderr" = "yaml2json: <stdin>:2:1: expected a single document in the stream, but found another document (see -m)" ]
+	run --separate-stderr yaml2json -m <<<$'a: 1\n--- [b'
+	assert_failure 1
+	assert_output ''
+	run --separate-stderr yaml2json -a k=v <<<'[1]'
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "yaml2json: <stdin>:1:1: -a needs a mapping at the top level" ]
+	run --separate-stderr yaml2json -a k=v </dev/null
+	assert_failure 1
+	[ "$stderr" = "yaml2json: <stdin>: -a needs a mapping at the top level" ]
+	printf 'a: 1\n\tb: 2\n' >"$BATS_TEST_TMPDIR/tab.yaml"
+	run --separate-stderr yaml2json "$BATS_TEST_TMPDIR/tab.yaml"
+	assert_failure 1
+	[[ $stderr == "yaml2json: $BATS_TEST_TMPDIR/tab.yaml:2:1: "* ]]
+	printf 'a: 1\nb: \200\n' | { run --separate-stderr yaml2json; 
+	    assert_failure 1; [ "$stderr" = "yaml2json: <stdin>:2:4: invalid leading UTF-8 octet (#80)" ]; }
+}
+
+@test "limit: nesting depth 1000 passes, 1001 fails, 200000 fails fast" {
+	local d="$BATS_TEST_TMPDIR"
+	"$PYTHON" -c 'print("[" * 1000 + "]" * 1000)' >"$d/1000"
+	"$PYTHON" -c 'print("[" * 1001 + "]" * 1001)' >"$d/1001"
+	"$PYTHON" -c 'print("[" * 200000)' >"$d/deep"
+	"$PYTHON" -c 'print("a:\n" + "".join(" " * i + "- k:\n" for i in range(0, 2002, 2)))' >"$d/block"
+	run yaml2json -c "$d/1000"
+	assert_success
+	assert_output "$(cat "$d/1000")"
+	run --separate-stderr yaml2json "$d/1001"
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "yaml2json: $d/1001:1:1001: nesting deeper than 1000 levels" ]
+	run --separate-stderr timeout 5 yaml2json "$d/deep"
+	assert_failure 1
+	[[ $stderr == *"nesting deeper than 1000 levels" ]]
+	run --separate-stderr yaml2json "$d/block"
+	assert_failure 1
+	[[ $stderr == *"nesting deeper than 1000 levels" ]]
+	# Aliases can nest a document deeper than its text.
+	"$PYTHON" -c 'print("a: &a " + "[" * 600 + "]" * 600 + "\nb: " + "[" * 399 + "*a" + "]" * 399)' >"$d/alias"
+	run yaml2json -c "$d/alias"
+	assert_success
+	"$PYTHON" -c 'print("a: &a " + "[" * 600 + "]" * 600 + "\nb: " + "[" * 400 + "*a" + "]" * 400)' >"$d/alias2"
+	run --separate-stderr yaml2json -c "$d/alias2"
+	assert_failure 1
+	[[ $stderr == *"nesting deeper than 1000 levels" ]]
+}
+
+@test "limit: alias expansion at 10000000 passes, past it and billion laughs fail fast" {
+	local d="$BATS_TEST_TMPDIR"
+	# A 9999-byte scalar counts 10000; 1000 more uses make 10000000.
+	"$PYTHON" -c 'print("- &a " + "x" * 9999 + "\n" + "- *a\n" * 1000)' >"$d/at"
+	"$PYTHON" -c 'print("- &a " + "x" * 9999 + "\n" + "- *a\n" * 1001)' >"$d/past"
+	run yaml2json -c "$d/at"
+	assert_success
+	[ "${#output}" = $((1001 * 10002 + 1)) ]
+	run --separate-stderr yaml2json -c "$d/past"
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "yaml2json: $d/past:1:3: aliases and merge keys expand to more than 10000000 nodes and bytes" ]
+	{
+		echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+		for i in b c d e f g h i j; do
+			printf '%s: &%s [' "$i" "$i"
+			printf '*%s,' "$p" "$p" "$p" "$p" "$p" "$p" "$p" "$p"
+			printf '*%s]\n' "$p"
+			p=$i
+		done
+	} | sed 's/\*,/*a,/g; s/\*\]/*a]/' >"$d/lol"
+	run --separate-stderr timeout 5 yaml2json "$d/lol"
+	assert_failure 1
+	[[ $stderr == *"aliases and merge keys expand to more than 10000000"* ]]
+	# Merge keys of merge keys stay linear, where PyYAML's lists double.
+	{
+		echo 'a: &a {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7}'
+		p=a
+		for i in b c d e f g h i j k l m n o p q r s t u v w x y z; do
+			echo "$i: &$i {<<: [*$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p]}"
+			p=$i
+		done
+	} >"$d/chain"
+	run timeout 5 yaml2json -c "$d/chain"
+	assert_success
+	[[ $output == *'"z":{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7}}' ]]
+	# A merged key and value count two each time.
+	"$PYTHON" -c 'print("a: &a {" + ", ".join("k%d: 0" % i for i in range(10000)) + "}\nb: {<<: [" + ", ".join(["*a"] * 501) + "]}")' >"$d/wide"
+	run --separate-stderr timeout 5 yaml2json "$d/wide"
+	assert_failure 1
+	[[ $stderr == *"aliases and merge keys expand to more than 10000000"* ]]
+}
+
+@test "limit: integers of 4300 digits pass, 4301 fail as in Python" {
+	local d="$BATS_TEST_TMPDIR"
+	"$PYTHON" -c 'print("1" * 4300)' >"$d/at"
+	"$PYTHON" -c 'print("1" * 4301)' >"$d/past"
+	"$PYTHON" -c 'print("0x" + "f" * 3571)' >"$d/hexat"
+	"$PYTHON" -c 'print("0x" + "f" * 3572)' >"$d/hexpast"
+	run yaml2json "$d/at"
+	assert_success
+	assert_output "$(cat "$d/at")"
+	run yaml2json "$d/hexat"
+	assert_success
+	[ "${#output}" = 4300 ]
+	for f in past hexpast; do
+		run --separate-stderr yaml2json "$d/$f"
+		assert_failure 1
+		[ "$stderr" = "yaml2json: $d/$f:1:1: integer of more than 4300 digits" ]
+	done
+	have_pyyaml || return 0
+	"$PYTHON" -c 'import sys,json,yaml; print(json.dumps(yaml.safe_load(sys.stdin), indent=2))' \
+	    <"$d/hexat" | diff - <(yaml2json "$d/hexat")
+	! "$PYTHON" -c 'import sys,json,yaml; print(json.dumps(yaml.safe_load(sys.stdin), indent=2))' \
+	    <"$d/hexpast" 2>/dev/null
+}
+
+@test "045 reference: artifact-manifest.json reproduced byte for byte" {
+	corpus_or_skip 045-reference
+	yaml2json -a source_commit=21ed0738f009ca35a2927528238a48778e41f1d4 \
+	    -a captured_at=2026-02-23T19:45:18Z \
+	    "$CORPUS/045-reference/expected-artifacts.at-source-commit.yaml" |
+	    cmp - "$CORPUS/045-reference/committed-handoff/artifact-manifest.json"
+}
+
+# diffrun MODE OUT FILE...: yaml2json against PyYAML on every file; prints
+# one line per file where they differ and a summary "same accepted
+# total" on the last line.
+diffrun() {
+	local mode=$1 out=$2 i=0 same=0 acc=0 f got want
+	shift 2
+	mkdir -p "$out"
+	"$PYTHON" "$ORACLE" ${mode:+"$mode"} "$out" "$@"
+	for f in "$@"; do
+		if [ -e "$out/$i.json" ]; then
+			acc=$((acc + 1))
+			# read -d '' keeps every byte, final newlines too.
+			got= want=
+			yaml2json $mode "$f" >"$out/got" 2>"$out/err" || :
+			IFS= read -r -d '' got <"$out/got" || :
+			IFS= read -r -d '' want <"$out/$i.json" || :
+			if [ "$got" = "$want" ]; then
+				same=$((same + 1))
+			else
+				echo "differs: $f $(<"$out/err")"
+			fi
+		fi
+		i=$((i + 1))
+	done
+	echo "$same $acc $#"
+}
+
+@test "corpus: every YAML and JSON file of spec-kitty is identical to PyYAML" {
+	corpus_or_skip spec-kitty-2x-3bbf9f0.tar.gz
+	have_pyyaml || skip "python3-yaml not present"
+	local -a files
+	mapfile -t files < <(find "$BATS_FILE_TMPDIR/sk" -type f \
+	    \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort)
+	[ "${#files[@]}" -gt 90 ]
+	run diffrun "" "$BATS_TEST_TMPDIR/o" "${files[@]}"
+	echo "$output"
+	read -r same acc total <<<"${lines[-1]}"
+	echo "identical: $same of $acc PyYAML accepts ($total files)"
+	[ "$same" = "$acc" ]
+	[ "$acc" -gt 90 ]
+}
+
+# The suite's valid cases where libyaml refuses what PyYAML's own scanner
+# reads (see CAVEATS in yaml2json(1)); any other difference fails.
+KNOWN_LIBYAML='4ABK 96NN/00 96NN/01 R4YG Y79Y/001'
+
+@test "yaml-test-suite: valid cases PyYAML accepts are identical" {
+	corpus_or_skip yaml-test-suite.tar.gz
+	have_pyyaml || skip "python3-yaml not present"
+	local -a files
+	local line id bad=0
+	mapfile -t files < <(find "$BATS_FILE_TMPDIR/yaml-test-suite" \
+	    -name in.yaml -exec sh -c '[ ! -e "${1%/in.yaml}/error" ]' _ {} \; \
+	    -print | sort)
+	run diffrun "" "$BATS_TEST_TMPDIR/o" "${files[@]}"
+	for line in "${lines[@]}"; do
+		case $line in differs:*) ;; *) continue ;; esac
+		id=${line#differs: "$BATS_FILE_TMPDIR"/yaml-test-suite/}
+		id=${id%%/in.yaml*}
+		case " $KNOWN_LIBYAML " in
+		*" $id "*) echo "known: $line" ;;
+		*) echo "$line"; bad=$((bad + 1)) ;;
+		esac
+	done
+	read -r same acc total <<<"${lines[-1]}"
+	echo "identical: $same of $acc PyYAML accepts ($total valid cases)"
+	[ "$bad" = 0 ]
+	[ $((acc - same)) -le 5 ]
+	# The same cases as streams, against safe_load_all.
+	run diffrun -m "$BATS_TEST_TMPDIR/m" "${files[@]}"
+	bad=0
+	for line in "${lines[@]}"; do
+		case $line in differs:*) ;; *) continue ;; esac
+		id=${line#differs: "$BATS_FILE_TMPDIR"/yaml-test-suite/}
+		id=${id%%/in.yaml*}
+		case " $KNOWN_LIBYAML " in
+		*" $id "*) ;;
+		*) echo "-m $line"; bad=$((bad + 1)) ;;
+		esac
+	done
+	read -r same acc total <<<"${lines[-1]}"
+	echo "-m identical: $same of $acc PyYAML accepts"
+	[ "$bad" = 0 ]
+}
+
+@test "yaml-test-suite: error cases PyYAML refuses are refused with a location" {
+	corpus_or_skip yaml-test-suite.tar.gz
+	have_pyyaml || skip "python3-yaml not present"
+	local -a files
+	local i=0 f refused=0 pyref=0 out="$BATS_TEST_TMPDIR/e" bad=0 err
+	mapfile -t files < <(find "$BATS_FILE_TMPDIR/yaml-test-suite" \
+	    -name error -printf '%h/in.yaml\n' | sort)
+	mkdir -p "$out"
+	"$PYTHON" "$ORACLE" -m "$out" "${files[@]}"
+	for f in "${files[@]}"; do
+		if [ -e "$out/$i.err" ]; then
+			pyref=$((pyref + 1))
+			if ! yaml2json -m "$f" >"$out/got" 2>"$out/stderr"; then
+				err=$(<"$out/stderr")
+				if [ -s "$out/got" ] ||
+				    ! [[ $err =~ ^yaml2json:\ $f:[0-9]+:[0-9]+:\  ]]; then
+					echo "badly refused: $f $err"
+					bad=$((bad + 1))
+				fi
+				refused=$((refused + 1))
+			else
+				echo "accepted: $f"
+			fi
+		elif [ "$(yaml2json -m "$f")" != "$(<"$out/$i.json")" ]; then
+			# PyYAML reads some "error" cases; then so must we.
+			echo "PyYAML accepts, differs: $f"
+			bad=$((bad + 1))
+		fi
+		i=$((i + 1))
+	done
+	echo "refused: $refused of $pyref PyYAML refuses (${#files[@]} error cases)"
+	[ "$bad" = 0 ]
+	# Known: MUS6/00 ("%YAML 1.1#...") passes libyaml.
+	[ $((pyref - refused)) -le 1 ]
+}
