@@ -20,6 +20,7 @@ TARGETS is a comma-separated list of:
 """
 
 import json
+import os
 import statistics
 import sys
 
@@ -168,9 +169,17 @@ def main(plan, header, out):
         text += ["## Checks and notes", ""]
         text += ["- %s: %s" % n for n in notes]
         text.append("")
-    text += ["## Commands", ""] + cmds + [""]
+    text += ["## Commands", "",
+             "$TMP is the scratch directory of the run (removed after it).",
+             ""] + cmds + [""]
+    body = "\n".join(text)
+    # Scratch paths mean nothing once the run is over: name them instead.
+    if os.environ.get("BENCH_TMP"):
+        body = body.replace(os.environ["BENCH_TMP"], "$TMP")
+    if os.environ.get("BENCH_TOP"):
+        body = body.replace(os.environ["BENCH_TOP"] + "/", "")
     with open(out, "w", encoding="utf-8") as f:
-        f.write("\n".join(text))
+        f.write(body)
     print("\n".join(table))
     print("\nTargets met: %d, missed: %d." % (met, missed))
     for s in skips:

@@ -161,7 +161,7 @@ procs() {
 	grep -v ENOENT "$tmp/strace" | sed -n 's/.*execve("\([^"]*\)".*/\1/p' |
 	    sed 's|.*/||' | sort | uniq -c | sort -rn |
 	    awk '{ n += $1; s = s (s ? ", " : "") $1 " " $2 }
-		END { printf "%d processes: %s", n, s }'
+		END { printf "%d process%s: %s", n, n == 1 ? "" : "es", s }'
 }
 have() {
 	local p
@@ -535,13 +535,11 @@ run_evcat() {
 	    - "$(peak "${pipe[@]}")" "$b1" \
 	    "cat LOG | evcat" "input from a pipe is spooled to a temporary file"
 	if [ "$r1" != - ] && [ "$r4" != - ]; then
-		local grow
+		local grow per verdict=met
 		grow=$(( (r1 - r4) * 1024 * 100 / (b1 - b4) ))
-		if [ "$grow" -lt 5 ]; then
-			note evcat "memory: flat; peak RSS grows by $((r1 - r4)) KiB for $(( (b1 - b4) / 1048576 )) MiB more log ($grow% of the input)"
-		else
-			note evcat "memory: **MISSED** flat memory; peak RSS grows by $((r1 - r4)) KiB for $(( (b1 - b4) / 1048576 )) MiB more log ($grow% of the input)"
-		fi
+		per=$(( (r1 - r4) * 1024 / (lines - lines / 4) ))
+		[ "$grow" -lt 5 ] || verdict="**MISSED**"
+		note evcat "flat memory: $verdict: peak RSS $r4 KiB on a quarter of the log, $r1 KiB on all of it: +$((r1 - r4)) KiB for +$(( (b1 - b4) / 1048576 )) MiB ($grow% of the added input, $per bytes per added event)"
 	fi
 	rm -f "$log" "$quarter"
 }
@@ -670,7 +668,8 @@ case $want in *" feature "*) run_feature ;; esac
 case $want in *" handoff-all "*) run_all ;; esac
 header >"$tmp/header.md"
 echo "- benchmark wall time: $((SECONDS - start)) s" >>"$tmp/header.md"
-"$PYTHON" "$here/report.py" "$plan" "$tmp/header.md" "$results" ||
+BENCH_TMP=$tmp BENCH_TOP=$top \
+    "$PYTHON" "$here/report.py" "$plan" "$tmp/header.md" "$results" ||
     say "report failed"
 say "results in $results"
 exit 0
