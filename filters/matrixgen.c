@@ -116,7 +116,7 @@ usage(FILE *fp)
 	    "       matrixgen -x [file]\n");
 	if (fp == stdout)
 		hf_exit(HF_OK);
-	exit(HF_EUSAGE);
+	hf_exit(HF_EUSAGE);
 }
 
 /* Step to the next line of b; returns 0 at the end of the buffer. */

@@ -47,6 +47,7 @@ struct test {
 	int		 ok;
 	enum dir	 dir;
 	char		*desc;
+	char		*reason;	/* of the directive, or NULL */
 };
 
 struct scenario {
@@ -106,7 +107,7 @@ usage(FILE *fp)
 	    "               [-s source_commit] [file]\n");
 	if (fp == stdout)
 		hf_exit(HF_OK);
-	exit(HF_EUSAGE);
+	hf_exit(HF_EUSAGE);
 }
 
 static int
@@ -417,6 +418,12 @@ testline(struct run *r, const char *name, const struct line *l)
 	for (k = dend; k > i && isblankc(s[k - 1]); k--)
 		continue;
 	t->desc = unescape(s + i, k - i, r->version);
+	t->reason = NULL;
+	if (d != DIR_NONE) {
+		for (k = n; k > dend + reason && isblankc(s[k - 1]); k--)
+			continue;
+		t->reason = cleandup(s + dend + reason, k - dend - reason);
+	}
 	t->num = num;
 	t->line = l->no;
 	t->dir = d;
@@ -567,11 +574,16 @@ readtap(struct run *r, const struct hf_buf *b)
 			continue;
 		}
 		if (ind > 0) {
-			if (lasttest == l.no - 1 && yamlmark(&l, ind, "---")) {
+			/* A YAML block belongs to the test line above it. */
+			if (lasttest != 0 && lasttest == l.no - 1 &&
+			    yamlmark(&l, ind, "---")) {
 				yaml = l.no;
 				continue;
 			}
-			/* Subtest lines count through their parent's. */
+			/*
+			 * Subtests count through their parent's test line;
+			 * of their lines only a bail-out matters.
+			 */
 			if (!prefixci(l.s + ind, l.len - ind, "bail out!"))
 				continue;
 		}
@@ -793,6 +805,30 @@ field2(struct hf_str *o, const char *name, const char *val, int code)
 	hf_straddstr(o, " |\n");
 }
 
+/* One row of the table of tests. */
+static void
+testrow(struct hf_str *o, const struct test *t)
+{
+	static const char *const word[][2] = {
+		{ "FAIL", "PASS" },		/* DIR_NONE */
+		{ "SKIP", "SKIP" },		/* DIR_SKIP */
+		{ "TODO, failed", "TODO, passed" }	/* DIR_TODO */
+	};
+
+	hf_straddstr(o, "|");
+	cell(o, t->num);
+	hf_straddc(o, ' ');
+	if (*t->desc != '\0')
+		mdcode(o, t->desc, 1);
+	hf_straddstr(o, " | ");
+	hf_straddstr(o, word[t->dir][t->ok]);
+	if (t->reason != NULL && *t->reason != '\0') {
+		hf_straddstr(o, ": ");
+		mdtext(o, t->reason);
+	}
+	hf_straddstr(o, " |\n");
+}
+
 static void
 writenote(struct hf_str *o, struct run *r, const struct opts *op,
     const struct scenario *sc, size_t nsc, int ran)
@@ -870,6 +906,13 @@ writenote(struct hf_str *o, struct run *r, const struct opts *op,
 		cell(o, r->todo);
 		cell(o, r->notrun);
 		hf_straddc(o, '\n');
+	}
+
+	if (ran && r->n > 0) {
+		hf_straddstr(o, "\n## Tests\n\nIn the order of the stream."
+		    "\n\n| Test | Description | Result |\n|---|---|---|\n");
+		for (i = 0; i < r->n; i++)
+			testrow(o, &r->t[i]);
 	}
 
 	hf_straddstr(o, "\n## Re-run\n\n");
@@ -1013,8 +1056,10 @@ main(int argc, char *argv[])
 
 	hf_strfree(&o);
 	hf_strfree(&r.why);
-	for (i = 0; i < r.n; i++)
+	for (i = 0; i < r.n; i++) {
 		free(r.t[i].desc);
+		free(r.t[i].reason);
+	}
 	free(r.t);
 	free(r.seen);
 	free(r.skipall);
