@@ -790,8 +790,9 @@ cell(struct hf_str *o, unsigned long v)
 	hf_straddstr(o, " |");
 }
 
+/* One row of the table at the top; a value not given says so. */
 static void
-field2(struct hf_str *o, const char *name, const char *val, int code)
+inforow(struct hf_str *o, const char *name, const char *val, int code)
 {
 	hf_straddstr(o, "| ");
 	hf_straddstr(o, name);
@@ -839,10 +840,10 @@ writenote(struct hf_str *o, struct run *r, const struct opts *op,
 	hf_straddstr(o, "# Verification note\n\nOverall result: **");
 	hf_straddstr(o, verdict);
 	hf_straddstr(o, "**\n\n| Field | Value |\n|---|---|\n");
-	field2(o, "Branch", op->branch, 1);
-	field2(o, "Source commit", op->source, 1);
-	field2(o, "HEAD commit", op->head, 1);
-	field2(o, "Run date", op->date, 0);
+	inforow(o, "Branch", op->branch, 1);
+	inforow(o, "Source commit", op->source, 1);
+	inforow(o, "HEAD commit", op->head, 1);
+	inforow(o, "Run date", op->date, 0);
 
 	hf_straddstr(o, "\n## Verdict\n\n");
 	if (!ran)
