@@ -94,7 +94,7 @@ struct stream {
 static const char **excludes;
 static size_t nexcludes;
 
-static void
+static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: treehash [-0g] [-C dir] [-f feature_slug] "
@@ -103,9 +103,7 @@ usage(FILE *fp, int status)
 	    "[-t tree_commit] [-x pattern] [file]\n"
 	    "       treehash -c committed.json [-0g] [-C dir] "
 	    "[-m manifest.json] [-x pattern] [file]\n");
-	if (fp == stdout)
-		hf_exit(status);
-	exit(status);
+	hf_exit(status);
 }
 
 /*
@@ -1331,6 +1329,9 @@ main(int argc, char *argv[])
 	time_t tm;
 
 	hf_setprogname(argv[0]);
+	/* main() may run more than once in a process (fuzzing builds). */
+	excludes = NULL;
+	nexcludes = 0;
 	while ((ch = getopt(argc, argv, "0C:c:f:ghm:r:s:T:t:x:")) != -1) {
 		switch (ch) {
 		case '0':
@@ -1420,6 +1421,8 @@ main(int argc, char *argv[])
 	free(all.v);
 	free(absent.v);
 	free(excludes);
+	excludes = NULL;
+	nexcludes = 0;
 	hf_buffree(&in);
 	cJSON_Delete(mroot);
 	cJSON_Delete(cm.root);
