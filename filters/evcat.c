@@ -448,7 +448,7 @@ depthat(const char *s, size_t off)
 	return depth;
 }
 
-static void
+static void __attribute__((noreturn))
 deep(const char *name, unsigned long line, size_t col)
 {
 	hf_dieat(HF_EDATA, name, line, col, "nested deeper than %d levels",
