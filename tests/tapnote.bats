@@ -122,6 +122,7 @@ Bail out! no database\n@no plan 0 0 0 0 0 0@1@- the run bailed out on line 1: `n
 1..2\nok 1\n  ---\n  a: 1\nok 2\n@2 2 2 0 0 0 0@1@- the YAML block from line 3 is not closed
 1..2\nok 1\nok 2\n  ---\n@2 2 2 0 0 0 0@1@- the YAML block from line 4 is not closed
 1..2\nok 1\n  ---\n@2 1 1 0 0 0 1@1@- the YAML block from line 3 is not closed
+  ---\n1..1\n# ---\n  ---\nok 1\n@1 1 1 0 0 0 0@0@
 1..2\n# Subtest: s\n    1..2\n    ok 1\n    not ok 2\nok 1 - s\nok 2\n@2 2 2 0 0 0 0@0@
 1..1\n# Subtest: s\n    ok 1\n    1..1\nnot ok 1 - s\n@1 1 0 1 0 0 0@1@- test 1 (`s`) failed on line 5
 CASES
