@@ -170,7 +170,8 @@ def main(plan, header, out):
         text += ["- %s: %s" % n for n in notes]
         text.append("")
     text += ["## Commands", "",
-             "$TMP is the scratch directory of the run (removed after it).",
+             "$TMP is the scratch directory of the run (removed after it); "
+             "$TMP/bin holds a copy of bin/ taken at the start.",
              ""] + cmds + [""]
     body = "\n".join(text)
     # Scratch paths mean nothing once the run is over: name them instead.
