@@ -136,10 +136,6 @@ hf_jline() {
 	[ "$hv" = "$1" ] && return 1
 	printf '%s\n' "${hv%%\"*}"
 }
-# Replace $2 atomically with $1 when they differ, else drop $1.
-hf_mvdiff() {
-	if [ -f "$2" ] && cmp -s "$1" "$2"; then rm -f "$1"; else mv -f "$1" "$2"; fi
-}
 # The committed tree of the feature as the object stream treehash -g reads.
 hf_stream() {
 	hf_git ls-tree --full-tree -r --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
@@ -223,48 +219,71 @@ hf_mk_verification() {	# out branch source_commit date
 	# A FAIL note is still a note; only unusable input is an error.
 	[ "$hst" -le 1 ]
 }
-hf_sedq() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g' -e "s/'/'\\\\\\\\''/g"; }
+# $1 escaped for a sed replacement that lands between single quotes, in
+# hq; plain values, the usual case, cost no process and no loop.
+hf_sedq() {
+	hq= hr=$1
+	case $hr in
+	*[\\\|\&\']*) ;;
+	*) hq=$hr; return ;;
+	esac
+	while [ -n "$hr" ]; do
+		hch=${hr%"${hr#?}"}; hr=${hr#?}
+		case $hch in
+		\\|\||\&) hq="$hq\\$hch" ;;
+		\') hq="$hq'\\\\''" ;;
+		*) hq="$hq$hch" ;;
+		esac
+	done
+}
 hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
 	hmv=$(hf_jget "$2" manifest_version) || hmv=
 	hman=
 	[ -n "$HF_MAN_FILE" ] && hman=$HF_MAN_REL
-	sed -e "s|@SOURCE_COMMIT@|$(hf_sedq "$5")|g" \
-	    -e "s|@SOURCE_BRANCH@|$(hf_sedq "$4")|g" \
-	    -e "s|@FEATURE_SLUG@|$(hf_sedq "$HF_SLUG")|g" \
-	    -e "s|@MISSION_KEY@|$(hf_sedq "$6")|g" \
-	    -e "s|@MANIFEST_VERSION@|$(hf_sedq "$hmv")|g" \
-	    -e "s|@PROJECT_SCOPE_ID@|$(hf_sedq "$3")|g" \
-	    -e "s|@STEP_ID@|$(hf_sedq "$7")|g" \
-	    -e "s|@ROOT_PATH@|$(hf_sedq "$HF_ROOT")|g" \
-	    -e "s|@MANIFEST@|$(hf_sedq "$hman")|g" \
-	    -e "s|@SOURCE_DATE_EPOCH@|$(hf_sedq "$HF_SDE")|g" \
-	    -e "s|@TEST_CMD@|$(hf_sedq "$TEST_CMD")|g" \
-	    -e "s|@SCENARIOS@|$(hf_sedq "$HF_SCEN_REL")|g" \
-	    -e "s|@PINS@|$(hf_sedq "$HF_PINS_REL")|g" \
-	    -e "s|@NOTES@|$(hf_sedq "$HF_NOTES_REL")|g" \
-	    "$HANDOFF_TEMPLATE" >"$1"
+	hout=$1
+	set -- SOURCE_COMMIT "$5" SOURCE_BRANCH "$4" FEATURE_SLUG "$HF_SLUG" \
+	    MISSION_KEY "$6" MANIFEST_VERSION "$hmv" PROJECT_SCOPE_ID "$3" \
+	    STEP_ID "$7" ROOT_PATH "$HF_ROOT" MANIFEST "$hman" \
+	    SOURCE_DATE_EPOCH "$HF_SDE" TEST_CMD "$TEST_CMD" \
+	    SCENARIOS "$HF_SCEN_REL" PINS "$HF_PINS_REL" NOTES "$HF_NOTES_REL"
+	: >"$hout.sed"
+	while [ $# -ge 2 ]; do
+		hf_sedq "$2"
+		printf 's|@%s@|%s|g\n' "$1" "$hq" >>"$hout.sed"
+		shift 2
+	done
+	sed -f "$hout.sed" "$HANDOFF_TEMPLATE" >"$hout" && chmod 755 "$hout"
 }
 # Copy the built package into OUT: new files are written, identical ones
 # left alone (mtime included), differing ones only with FORCE=1.
 hf_install() {
-	mkdir -p "$HF_OUT" || return 2
-	hrefused=
+	[ -d "$HF_OUT" ] || mkdir -p "$HF_OUT" || return 2
+	hrefused= hnew=
+	set --
 	for hf in $HF_FILES; do
+		[ -n "$HF_ONLY" ] && [ "$HF_ONLY" != "$hf" ] && continue
 		if [ -f "$HF_OUT/$hf" ]; then
 			cmp -s "$HF_P/$hf" "$HF_OUT/$hf" && continue
-			if [ "$FORCE" != 1 ] && [ "${HF_ONLY:-$hf}" = "$hf" ]; then
+			if [ "$FORCE" != 1 ]; then
 				hrefused="$hrefused $hf"; continue
 			fi
 		fi
-		[ -n "$HF_ONLY" ] && [ "$HF_ONLY" != "$hf" ] && continue
-		htmp="$HF_OUT/.$hf.tmp$$"
-		# The copy keeps the built file's mtime, so that the installed
-		# file never looks newer than what it was made from.
-		cp -p "$HF_P/$hf" "$htmp" || { rm -f "$htmp"; return 2; }
-		case $hf in *.sh) chmod 755 "$htmp" ;; *) chmod 644 "$htmp" ;; esac
-		mv -f "$htmp" "$HF_OUT/$hf" || { rm -f "$htmp"; return 2; }
-		printf 'handoff: wrote %s\n' "$HF_OUT/$hf" >&2
+		hnew="$hnew $hf"
+		set -- "$@" "$HF_P/$hf"
 	done
+	if [ $# -gt 0 ]; then
+		# Copied into a directory of OUT, then renamed file by file,
+		# so that each file appears whole.  The copy keeps the built
+		# file's mtime: an installed file never looks newer than what
+		# it was made from.
+		htmp="$HF_OUT/.handoff.$$"
+		mkdir "$htmp" && cp -p "$@" "$htmp/" || { rm -rf "$htmp"; return 2; }
+		set --
+		for hf in $hnew; do set -- "$@" "$htmp/$hf"; done
+		mv -f "$@" "$HF_OUT/" || { rm -rf "$htmp"; return 2; }
+		rmdir "$htmp"
+		for hf in $hnew; do printf 'handoff: wrote %s\n' "$HF_OUT/$hf" >&2; done
+	fi
 	if [ -n "$hrefused" ]; then
 		for hf in $hrefused; do
 			printf 'handoff: %s/%s would change; not overwritten\n' "$HF_OUT" "$hf" >&2
@@ -495,7 +514,9 @@ export HF_LIB := $(value HF_LIB_TEXT)
 
 
 # The probe: resolves what the package is made from, with as few git
-# processes as it can (two cat-file --batch-check and at most three log).
+# processes as it can: two cat-file --batch-check, two log, one cat-file
+# for meta.json, and one log more when the source commit is not the last
+# commit of the feature.
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing.
 define HF_PROBE_TEXT
@@ -590,7 +611,12 @@ EOF
 		while IFS= read -r hl; do
 			case $hl in
 			\[*) hinorigin=; case $hl in '[remote "origin"]'*) hinorigin=1 ;; esac ;;
-			*url*=*) [ -n "$hinorigin" ] && { hurl=${hl#*=}; hurl=${hurl#"${hurl%%[! 	]*}"}; } ;;
+			*=*)
+				hl=${hl#"${hl%%[! 	]*}"}
+				case $hl in
+				url=*|url[\ \	]*)
+					[ -n "$hinorigin" ] && { hurl=${hl#*=}; hurl=${hurl#"${hurl%%[! 	]*}"}; } ;;
+				esac ;;
 			esac
 		done <"$HF_GITCONFIG"
 		hurl=${hurl%/}; hurl=${hurl%.git}; hurl=${hurl##*/}; hurl=${hurl##*:}
@@ -733,52 +759,51 @@ export EXCLUDE PINS NOTES TEST_CMD SCENARIOS FORCE HANDOFF_MK
 # A filter that is a file (the source tree) is a prerequisite of what it
 # makes, so rebuilding it regenerates its output.
 hf_tool = $(filter /%,$(wildcard $1))
-HF_RUN = @eval "$$HF_LIB"; trap 'rm -f "$@.tmp"' EXIT;
+# A recipe writes its target directly: .DELETE_ON_ERROR removes what a
+# failure leaves, and only the install into OUT needs to be atomic.
+HF_RUN = @eval "$$HF_LIB";
 
 $(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HANDOFF_MK) $(HF_MAN_FILE) \
 		$(call hf_tool,$(YAML2JSON)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_manifest "$@.tmp" $(HF_SC) $(HF_T_MAN) && mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_manifest "$@" $(HF_SC) $(HF_T_MAN)
 
 $(HF_P)/artifact-tree.json: $(HF_S)/tree $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(TREEHASH)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_tree "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
-	    $(HF_T_TREE) $(HF_TREE_COMMIT) && mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_tree "$@" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
+	    $(HF_T_TREE) $(HF_TREE_COMMIT)
 
 $(HF_P)/events.jsonl: $(HF_S)/events $(HANDOFF_MK) $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_events "$@.tmp" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV) && \
-	    mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_events "$@" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV)
 
 $(HF_P)/namespace.json: $(HF_S)/namespace $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(NSGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_ns "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS) && \
-	    mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_ns "$@" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS)
 
 $(HF_P)/version-matrix.md: $(HF_S)/matrix $(HANDOFF_MK) $(HF_P)/namespace.json \
 		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
 		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_matrix "$@.tmp" "$(HF_P)/artifact-manifest.json" \
-	    "$(HF_P)/namespace.json" && mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_matrix "$@" "$(HF_P)/artifact-manifest.json" \
+	    "$(HF_P)/namespace.json"
 
 $(HF_P)/generate.sh: $(HF_S)/generate $(HANDOFF_MK) $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
-	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && mv -f "$@.tmp" "$@"
+	$(HF_RUN) hf_mk_generate "$@" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID))
 
 # verification.md is the record of a test run, so an existing one is kept
 # (copied) unless TEST_CMD asks for a new run; make verification always
 # runs.
 $(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) $(HF_VFROM) \
 		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@.tmp"; \
-	    else hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi && \
-	    mv -f "$@.tmp" "$@"
+	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@"; \
+	    else hf_mk_verification "$@" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi
 
 # Installing: the stamp is per OUT, and is forced while a file is missing.
 HF_INST := $(HF_B)/installed/$(subst /,_,$(HF_OUT))
 HF_OUTFILES := $(addprefix $(HF_OUT)/,$(HF_FILES))
 $(HF_INST): $(addprefix $(HF_P)/,$(HF_FILES)) $(wildcard $(HF_OUTFILES)) \
 		$(if $(filter-out $(wildcard $(HF_OUTFILES)),$(HF_OUTFILES)),hf-force)
-	@eval "$$HF_LIB"; mkdir -p "$(@D)" && hf_install && touch "$@"
+	@eval "$$HF_LIB"; { [ -d "$(@D)" ] || mkdir -p "$(@D)"; } && hf_install && : >"$@"
 
 handoff: $(HF_INST)
 

@@ -206,6 +206,16 @@ EOF
 	grep -q '"project_scope_id": "other"' "$BATS_TEST_TMPDIR/o/namespace.json"
 }
 
+@test "the scope is the origin remote's repository, not another remote's or the push url's" {
+	example_repo "$BATS_TEST_TMPDIR/checkout"
+	cd "$BATS_TEST_TMPDIR/checkout"
+	git remote add upstream https://example.org/other.git
+	git remote add origin git@example.org:team/greet-cli.git
+	git config remote.origin.pushurl git@example.org:team/wrong.git
+	hf handoff FEATURE=$F2
+	grep -q '"project_scope_id": "greet-cli"' "kitty-specs/$F2/handoff/namespace.json"
+}
+
 @test "an uncommitted edit does not leak into the package" {
 	local r="$BATS_TEST_TMPDIR/greet"
 	example_repo "$r"
