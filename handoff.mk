@@ -84,9 +84,10 @@ HF_ROOT := $(patsubst $(HF_REPO)/%,%,$(HF_FD))
 HF_OUT := $(abspath $(OUT))
 HF_TOP := $(call hf_top,$(HF_REPO))
 HF_DOTGIT := $(if $(HF_TOP),$(HF_TOP)/.git)
+# .git is a directory, or a file "gitdir: PATH" in a linked work tree.
+HF_GITLINK = $(patsubst gitdir:%,%,$(subst gitdir: ,gitdir:,$(strip $(file <$(HF_DOTGIT)))))
 HF_GITDIR := $(if $(HF_DOTGIT),$(if $(wildcard $(HF_DOTGIT)/.),$(HF_DOTGIT),$(abspath \
-	$(HF_TOP)/$(patsubst gitdir:%,%,$(subst gitdir: ,gitdir:,$(strip \
-	$(file <$(HF_DOTGIT))))))))
+	$(if $(filter /%,$(HF_GITLINK)),,$(HF_TOP)/)$(HF_GITLINK))))
 BUILD ?= $(if $(HF_GITDIR),$(HF_GITDIR)/handoff/$(FEATURE),/tmp/handoff-$(FEATURE))
 HF_B := $(abspath $(BUILD))
 HF_P := $(HF_B)/pkg
@@ -695,7 +696,9 @@ HF_BRANCH := $(or $(SOURCE_BRANCH),$(patsubst refs/heads/%,%,$(filter refs/heads
 ifeq ($(HF_BRANCH),)
 $(error HEAD is detached; set SOURCE_BRANCH to the branch this package is for)
 endif
-HF_GITCONFIG := $(firstword $(wildcard $(HF_GITDIR)/commondir/config) $(HF_GITDIR)/config)
+# A linked work tree keeps its config in the common directory.
+HF_COMMONDIR := $(strip $(file <$(HF_GITDIR)/commondir))
+HF_GITCONFIG := $(if $(HF_COMMONDIR),$(abspath $(if $(filter /%,$(HF_COMMONDIR)),,$(HF_GITDIR)/)$(HF_COMMONDIR)),$(HF_GITDIR))/config
 
 # The probe reruns only when something it reads may have changed: the key
 # holds HEAD, the variables the probe reads and the source commit as it

@@ -216,6 +216,19 @@ EOF
 	grep -q '"project_scope_id": "greet-cli"' "kitty-specs/$F2/handoff/namespace.json"
 }
 
+@test "a linked work tree: BUILD in its git directory, the scope from origin" {
+	example_repo "$BATS_TEST_TMPDIR/main"
+	cd "$BATS_TEST_TMPDIR/main"
+	git remote add origin https://example.org/git/greet.git
+	git worktree add -q "$BATS_TEST_TMPDIR/wt"
+	cd "$BATS_TEST_TMPDIR/wt"
+	hf handoff FEATURE=$F2
+	grep -q '"project_scope_id": "greet"' "kitty-specs/$F2/handoff/namespace.json"
+	grep -q '"source_branch": "wt"' "kitty-specs/$F2/handoff/namespace.json"
+	[ -d "$BATS_TEST_TMPDIR/main/.git/worktrees/wt/handoff/$F2" ]
+	[ -z "$(git status --porcelain --untracked-files=all -- . ':!kitty-specs/'"$F2"'/handoff')" ]
+}
+
 @test "an uncommitted edit does not leak into the package" {
 	local r="$BATS_TEST_TMPDIR/greet"
 	example_repo "$r"
