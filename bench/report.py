@@ -171,7 +171,8 @@ def main(plan, header, out):
         text.append("")
     text += ["## Commands", "",
              "$TMP is the scratch directory of the run (removed after it); "
-             "$TMP/bin holds a copy of bin/ taken at the start.",
+             "$TMP/bin and $TMP/handoff.mk are copies of bin/ and "
+             "handoff.mk taken at the start.",
              ""] + cmds + [""]
     body = "\n".join(text)
     # Scratch paths mean nothing once the run is over: name them instead.

@@ -91,12 +91,19 @@ if [ "${BENCH_KEEP:-0}" = 1 ]; then
 else
 	trap 'rm -rf "$tmp"' EXIT
 fi
-# A snapshot of the filters: a rebuild during the run (or by another
-# make) must neither change what is measured nor make outputs stale.
+# A snapshot of the toolkit, laid out as installed (handoff.mk with the
+# template beside it, the filters in bin/): a rebuild or an edit during
+# the run must neither change what is measured nor make outputs stale.
 if [ -d "$BIN" ]; then
 	mkdir -p "$tmp/bin"
 	cp -p "$BIN"/* "$tmp/bin/" 2>/dev/null
 	BIN=$tmp/bin
+fi
+if [ -f "$MK" ]; then
+	cp -p "$MK" "$tmp/handoff.mk"
+	[ -f "$top/filters/generate.sh.in" ] &&
+	    cp -p "$top/filters/generate.sh.in" "$tmp/generate.sh.in"
+	MK=$tmp/handoff.mk
 fi
 export HANDOFF_BIN=$BIN
 export PATH="$BIN:$PATH"
@@ -655,6 +662,7 @@ mean user plus system time of a run (every process), less sensitive to
 other load on the machine. Ratios are of medians, against the baseline in
 the same hyperfine run. Peak RSS: one more run, $rssby.
 Load average (1 min) at the start: $load0; at the end: $(cut -d ' ' -f 1 /proc/loadavg).
+Scheduling: $(sed 's|^/||' /proc/self/autogroup 2>/dev/null || echo "no autogroup").
 
 ## Machine
 
