@@ -689,7 +689,7 @@ objects(const char *file, struct tree *t)
 	char *line, *f[4], *path, *sp;
 	const char *why;
 	uint64_t size;
-	size_t oidlen;
+	size_t oidlen, k;
 	int i, isblob, islink;
 
 	memset(&s, 0, sizeof(s));
@@ -765,7 +765,7 @@ objects(const char *file, struct tree *t)
 	if (t->n == 0)
 		return;
 	qsort(t->v, t->n, sizeof(*t->v), pathcmp);
-	for (size_t k = 1; k < t->n; k++)
+	for (k = 1; k < t->n; k++)
 		if (strcmp(t->v[k].path, t->v[k - 1].path) == 0)
 			hf_dieat(HF_EDATA, s.name, t->v[k].line, 0,
 			    "%s: path listed twice",

@@ -496,6 +496,13 @@ EOF
 	diff -u "$BATS_TEST_TMPDIR/py" "$BATS_TEST_TMPDIR/git"
 }
 
+@test "-g: the golden object stream, with a submodule entry, gives golden.json" {
+	treehash -g -m "$M" -x 'drafts/*' -f 045-golden \
+	    -r kitty-specs/045-golden -s "$SRC" -T "$T0" \
+	    "$FIXTURES/treehash/golden.stream" >"$BATS_TEST_TMPDIR/out"
+	diff -u "$FIXTURES/treehash/golden.json" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "-g: a dirty work tree does not leak into the result" {
 	mkgolden "$G"
 	gitinit "$G"
