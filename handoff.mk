@@ -88,7 +88,8 @@ HF_DOTGIT := $(if $(HF_TOP),$(HF_TOP)/.git)
 HF_GITLINK = $(patsubst gitdir:%,%,$(subst gitdir: ,gitdir:,$(strip $(file <$(HF_DOTGIT)))))
 HF_GITDIR := $(if $(HF_DOTGIT),$(if $(wildcard $(HF_DOTGIT)/.),$(HF_DOTGIT),$(abspath \
 	$(if $(filter /%,$(HF_GITLINK)),,$(HF_TOP)/)$(HF_GITLINK))))
-BUILD ?= $(if $(HF_GITDIR),$(HF_GITDIR)/handoff/$(FEATURE),/tmp/handoff-$(FEATURE))
+BUILD ?= $(if $(HF_GITDIR),$(HF_GITDIR)/handoff/$(FEATURE),$(or \
+	$(TMPDIR),/tmp)/handoff$(subst /,_,$(HF_REPO))/$(FEATURE))
 HF_B := $(abspath $(BUILD))
 HF_P := $(HF_B)/pkg
 
@@ -156,18 +157,30 @@ hf_excl() {
 hf_mk_manifest() {	# out source_commit captured_at
 	hf_manifest_yaml | "$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" >"$1"
 }
-hf_mk_tree() {	# out manifest.json source_commit captured_at [tree_commit]
+# treehash on the feature's tree: the committed one from git, or outside
+# git the files of the directory.
+hf_treehash() {
 	set -f
-	if [ -n "$5" ]; then
-		hf_stream "$5" | "$TREEHASH" -g $(hf_excl) -f "$HF_SLUG" -r "$HF_ROOT" \
-		    -m "$2" -s "$3" -T "$4" -t "$5" >"$1"
+	if [ -n "$HF_NOGIT" ]; then
+		(cd "$HF_REPO/$HF_ROOT" && find . -path ./handoff -prune -o \
+		    \( -type f -o -type l \) -print0) |
+		    "$TREEHASH" -0 -C "$HF_REPO/$HF_ROOT" $(hf_excl) "$@"
 	else
-		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $(hf_excl) -f "$HF_SLUG" \
-		    -r "$HF_ROOT" -m "$2" -s "$3" -T "$4" >"$1"
+		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $(hf_excl) "$@"
+	fi
+}
+hf_mk_tree() {	# out manifest.json source_commit captured_at [tree_commit]
+	if [ -n "$5" ]; then
+		hf_treehash -f "$HF_SLUG" -r "$HF_ROOT" -m "$2" -s "$3" -T "$4" -t "$5" >"$1"
+	else
+		hf_treehash -f "$HF_SLUG" -r "$HF_ROOT" -m "$2" -s "$3" -T "$4" >"$1"
 	fi
 }
 hf_mk_events() {	# out scope branch source_commit at
-	if [ -n "$HF_EV_OID" ]; then
+	if [ -n "$HF_NOGIT" ] && [ -n "$HF_EV_OID" ]; then
+		"$EVCAT" -f "$HF_SLUG" -p "$2" -b "$3" -s "$4" -t "$5" \
+		    "$HF_REPO/$HF_ROOT/status.events.jsonl" >"$1"
+	elif [ -n "$HF_EV_OID" ]; then
 		hf_git cat-file blob "$HF_EV_OID" | "$EVCAT" -f "$HF_SLUG" -p "$2" \
 		    -b "$3" -s "$4" -t "$5" >"$1"
 	else
@@ -189,6 +202,7 @@ hf_mk_ns() {	# out manifest.json scope branch source_commit mission step generat
 }
 hf_pins() {
 	if [ -n "$PINS" ]; then cat "$PINS"
+	elif [ -n "$HF_NOGIT" ] && [ -n "$HF_PINS_OID" ]; then cat "$HF_REPO/$HF_ROOT/versions"
 	elif [ -n "$HF_PINS_OID" ]; then hf_git cat-file blob "$HF_PINS_OID"
 	fi
 }
@@ -366,9 +380,8 @@ hf_check() {
 		echo "artifact-tree.json: matches"
 	else
 		echo "artifact-tree.json: stale"; hdiff=$((hdiff + 1))
-		set -f
-		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -c "$hp/artifact-tree.json" -g \
-		    $(hf_excl) -m "$hc/artifact-manifest.json" | sed 's/^/artifact-tree.json: /'
+		hf_treehash -c "$hp/artifact-tree.json" -m "$hc/artifact-manifest.json" |
+		    sed 's/^/artifact-tree.json: /'
 		hf_jdiff artifact-tree.json "$hp/artifact-tree.json" "$hc/artifact-tree.json" \
 		    entries total_files present_count absent_count
 	fi
@@ -491,8 +504,13 @@ hf_verify() {
 		    [ "$htot" = $((hpc + hac)) ] ||
 		    hbad "artifact-tree.json: counts do not add up (total_files $htot, present_count $hpc of $hpres, absent_count $hac of $habs)"
 		# The fingerprints against the feature's tracked files as they
-		# are in the work tree.
-		(cd "$HF_FD" && git ls-files -z -- . ':(exclude)handoff') >"$hc/files" &&
+		# are in the work tree (outside git, all its files).
+		if [ -n "$HF_NOGIT" ]; then
+			(cd "$HF_FD" && find . -path ./handoff -prune -o \
+			    \( -type f -o -type l \) -print0) >"$hc/files"
+		else
+			(cd "$HF_FD" && git ls-files -z -- . ':(exclude)handoff') >"$hc/files"
+		fi &&
 		    set -f && "$TREEHASH" -c "$hp/artifact-tree.json" -0 -C "$HF_FD" $(hf_excl) \
 		    -m "$hp/artifact-manifest.json" "$hc/files" >"$hc/tree" 2>&1 ||
 		    { sed 's/^/verify: artifact-tree.json: /' "$hc/tree"; hbad "artifact-tree.json: does not match $HF_ROOT"; }
@@ -523,6 +541,7 @@ export HF_LIB := $(value HF_LIB_TEXT)
 define HF_PROBE_TEXT
 hf_probe() {
 	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
+	if [ -n "$HF_NOGIT" ]; then hf_probe_files; return; fi
 	set -f
 	hi=0 hhead= hftree= hevoid= hmetaoid= hpinsoid=
 	while read -r ha hb hc; do
@@ -644,6 +663,67 @@ EOF
 	    "T_MAN=$(hf_iso "$hsctime") T_TREE=$(hf_iso "$httime")" \
 	    "T_EV=$(hf_iso "$hevtime") T_NS=$(hf_iso "$hnst")"
 }
+# Outside git: the same answers from the files and their mtimes.
+hf_probe_files() {
+	hsc=$HF_SC
+	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
+	    hsc=$(hf_jget "$HF_ROOT/handoff/namespace.json" source_commit) || hsc=
+	case $hsc in
+	''|*[!0-9a-f]*) echo "ERR REPO=$HF_REPO is not in a git work tree; set SOURCE_COMMIT to the full id of the commit it was exported from"; return ;;
+	esac
+	hm=$HF_MISSION
+	if [ -z "$hm" ] && [ -f "$HF_ROOT/meta.json" ]; then
+		hmeta=$(cat "$HF_ROOT/meta.json")
+		for hk in mission mission_type; do
+			case $hmeta in
+			*"\"$hk\":"*)
+				hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
+				case $hv in \"*) hv=${hv#\"}; hm=${hv%%\"*}; break ;; esac ;;
+			esac
+		done
+	fi
+	[ -n "$hm" ] || hm=software-dev
+	case $hm in
+	*[!A-Za-z0-9._-]*|.*) echo "ERR MISSION=$hm is not a mission name (set MISSION)"; return ;;
+	esac
+	hman=$HF_MAN_FILE
+	if [ -z "$hman" ]; then
+		for hp in src/specify_cli/missions/$hm/expected-artifacts.yaml \
+		    packs/built-in/missions/$hm/expected-artifacts.yaml; do
+			[ -f "$hp" ] && { hman=$HF_REPO/$hp; break; }
+		done
+		[ -n "$hman" ] || { echo "ERR unknown mission $hm: no src/specify_cli/missions/$hm/expected-artifacts.yaml; set MISSION, or MANIFEST"; return; }
+	fi
+	[ -f "$hman" ] || { echo "ERR MANIFEST=$hman: no such file (set MANIFEST)"; return; }
+	case $hman in *[!A-Za-z0-9._/+@-]*) echo "ERR MANIFEST=$hman: a path with blanks cannot be used; set MANIFEST"; return ;; esac
+	hsctime=$(date -r "$hman" +%s)
+	set -- $(find "$HF_ROOT" -path "$HF_ROOT/handoff" -prune -o \( -type f -o -type l \) \
+	    -printf '%T@\n' | awk '{ n++; t = int($1); if (t > m) m = t } END { print m + 0, n + 0 }')
+	httime=$1 hsig=$1.$2
+	hevoid= hevtime=
+	if [ -f "$HF_ROOT/status.events.jsonl" ]; then
+		hevtime=$(date -r "$HF_ROOT/status.events.jsonl" +%s)
+		hevoid=file.$hevtime
+	fi
+	hpinsoid=
+	[ -f "$HF_ROOT/versions" ] && hpinsoid=file
+	hscope=${HF_SCOPE:-${HF_REPO##*/}}
+	case $hscope in
+	''|*[!A-Za-z0-9._-]*) echo "ERR cannot use '$hscope' as the project scope id; set PROJECT_SCOPE_ID"; return ;;
+	esac
+	if [ -n "$SOURCE_DATE_EPOCH" ]; then
+		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH
+		[ -n "$hevoid" ] && hevtime=$SOURCE_DATE_EPOCH
+	fi
+	[ -n "$hevtime" ] || hevtime=$hsctime
+	hnst=$hsctime
+	[ "$httime" -gt "$hnst" ] && hnst=$httime
+	[ "$hevtime" -gt "$hnst" ] && hnst=$hevtime
+	echo "OK HEAD=$hsig SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
+	    "TREE_COMMIT= MAN_OID= EV_OID=$hevoid PINS_OID=$hpinsoid MAN_FILE=$hman" \
+	    "T_MAN=$(hf_iso "$hsctime") T_TREE=$(hf_iso "$httime")" \
+	    "T_EV=$(hf_iso "$hevtime") T_NS=$(hf_iso "$hnst")"
+}
 endef
 
 HF_PROBE_VARS := HEAD SC BRANCH SCOPE MISSION TREE_COMMIT MAN_OID EV_OID PINS_OID \
@@ -669,9 +749,6 @@ endif
 ifeq ($(filter $(HF_REPO)/%,$(HF_FD)),)
 $(error FEATURE_DIR=$(FEATURE_DIR) is not inside REPO=$(REPO); set REPO)
 endif
-ifeq ($(HF_GITDIR),)
-$(error REPO=$(REPO) is not inside a git work tree; set REPO)
-endif
 
 # check and verify replay with the parameters pinned in the package.
 ifneq ($(HF_PINNED),)
@@ -685,6 +762,17 @@ PROJECT_SCOPE_ID := $(call hf_jval,$(HF_NS_TEXT),project_scope_id)
 STEP_ID := $(call hf_jval,$(HF_NS_TEXT),step_id)
 endif
 
+ifeq ($(HF_GITDIR),)
+# Outside git: the files themselves, their modification times standing in
+# for commit times; what git would tell must be given.
+export HF_NOGIT := 1
+HF_BRANCH := $(SOURCE_BRANCH)
+ifeq ($(HF_BRANCH),)
+$(error REPO=$(REPO) is not in a git work tree; set SOURCE_BRANCH (and SOURCE_COMMIT) to what it was exported from)
+endif
+HF_HEADID := $(HF_NOGIT)
+HF_GITCONFIG :=
+else
 # HEAD and its branch, read from .git without a process where possible.
 HF_HEADTXT := $(strip $(file <$(HF_GITDIR)/HEAD))
 HF_HEADREF := $(if $(filter ref:,$(firstword $(HF_HEADTXT))),$(word 2,$(HF_HEADTXT)))
@@ -699,6 +787,7 @@ endif
 # A linked work tree keeps its config in the common directory.
 HF_COMMONDIR := $(strip $(file <$(HF_GITDIR)/commondir))
 HF_GITCONFIG := $(if $(HF_COMMONDIR),$(abspath $(if $(filter /%,$(HF_COMMONDIR)),,$(HF_GITDIR)/)$(HF_COMMONDIR)),$(HF_GITDIR))/config
+endif
 
 # The probe reruns only when something it reads may have changed: the key
 # holds HEAD, the variables the probe reads and the source commit as it
@@ -709,8 +798,8 @@ HF_KEY = $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
 	$(MISSION) $(HF_MAN_FILE) $(PROJECT_SCOPE_ID) $(SOURCE_DATE_EPOCH) \
 	$(or $(SOURCE_COMMIT),$(call hf_jval,$(file <$(HF_OUT)/namespace.json),source_commit),$(call \
 	hf_jval,$(file <$(HF_FD)/handoff/namespace.json),source_commit),$(HF_SC)) \
-	$(if $(PROJECT_SCOPE_ID),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
-ifneq ($(HF_KEY),$(file <$(HF_B)/key))
+	$(if $(PROJECT_SCOPE_ID)$(HF_NOGIT),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
+ifneq ($(HF_NOGIT)$(HF_KEY),$(file <$(HF_B)/key))
 # $(shell) loses the newlines of its command, so the probe runs from a file.
 $(shell mkdir -p $(call hf_q,$(HF_S)) $(call hf_q,$(HF_P)))
 $(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
@@ -720,6 +809,7 @@ HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF
 	HF_MISSION=$(call hf_q,$(MISSION)) HF_MAN_FILE=$(call hf_q,$(HF_MAN_FILE)) \
 	HF_GITCONFIG=$(call hf_q,$(HF_GITCONFIG)) HF_TOPDIR=$(call hf_q,$(HF_TOP)) \
 	GIT=$(call hf_q,$(GIT)) SOURCE_DATE_EPOCH=$(call hf_q,$(SOURCE_DATE_EPOCH)) \
+	HF_NOGIT=$(call hf_q,$(HF_NOGIT)) \
 	sh $(call hf_q,$(HF_B)/probe.sh))
 ifneq ($(firstword $(HF_PROBE_OUT)),OK)
 $(error $(or $(strip $(patsubst ERR,,$(HF_PROBE_OUT))),the probe of $(FEATURE_DIR) failed))
@@ -742,7 +832,8 @@ HF_VFROM := $(if $(filter verification,$(MAKECMDGOALS)),,$(abspath $(or $(VERIFI
 	$(TEST_CMD),,$(wildcard $(HF_OUT)/verification.md)))))
 ifneq ($(HF_NEED),)
 $(call hf_put,$(HF_S)/manifest,$(HF_SC) $(HF_MAN_OID) $(HF_MAN_FILE) $(HF_T_MAN))
-$(call hf_put,$(HF_S)/tree,$(HF_TREE_COMMIT) $(HF_SC) $(HF_T_TREE) $(HF_ROOT) $(FEATURE) $(EXCLUDE))
+$(call hf_put,$(HF_S)/tree,$(HF_TREE_COMMIT) $(HF_SC) $(HF_T_TREE) $(HF_ROOT) $(FEATURE) $(EXCLUDE) \
+	$(if $(HF_NOGIT),$(HF_HEAD)))
 $(call hf_put,$(HF_S)/events,$(HF_EV_OID) $(HF_SC) $(HF_BRANCH) $(HF_SCOPE) $(HF_T_EV) $(FEATURE))
 $(call hf_put,$(HF_S)/namespace,$(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(STEP_ID) $(HF_T_NS) $(FEATURE))
 $(call hf_put,$(HF_S)/matrix,$(HF_PINS_OID) $(PINS) $(NOTES) $(HF_ROOT))
@@ -785,6 +876,7 @@ $(HF_P)/namespace.json: $(HF_S)/namespace $(HANDOFF_MK) $(HF_P)/artifact-manifes
 
 $(HF_P)/version-matrix.md: $(HF_S)/matrix $(HANDOFF_MK) $(HF_P)/namespace.json \
 		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
+		$(if $(HF_NOGIT),$(wildcard $(HF_FD)/versions)) \
 		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
 	$(HF_RUN) hf_mk_matrix "$@" "$(HF_P)/artifact-manifest.json" \
 	    "$(HF_P)/namespace.json"

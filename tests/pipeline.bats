@@ -593,3 +593,34 @@ bad_input() {
 	[ ! -e ".git/handoff/$F1/pkg/events.jsonl" ]
 	[ -z "$(find .git/handoff -name '*.tmp')" ]
 }
+
+@test "outside git, the files and their modification times stand in" {
+	local r="$BATS_TEST_TMPDIR/export" p c=0123456789abcdef0123456789abcdef01234567
+	mkdir -p "$r"
+	cp -R "$TOP/examples/." "$r/"
+	rm -rf "$r"/kitty-specs/*/handoff
+	find "$r" -type f -exec touch -d '2026-01-05 00:00:00Z' {} +
+	touch -d '2026-01-07 00:00:00Z' "$r/kitty-specs/$F1/status.events.jsonl"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	bad_input FEATURE=$F1
+	assert_output --partial "not in a git work tree; set SOURCE_BRANCH"
+	bad_input FEATURE=$F1 SOURCE_BRANCH=main
+	assert_output --partial "not in a git work tree; set SOURCE_COMMIT"
+	run hf handoff FEATURE=$F1 SOURCE_BRANCH=main SOURCE_COMMIT=$c BUILD="$BATS_TEST_TMPDIR/b"
+	assert_success
+	grep -qx '  "generated_at": "2026-01-07T00:00:00Z"' "$p/namespace.json"
+	grep -qx '  "captured_at": "2026-01-05T00:00:00Z"' "$p/artifact-manifest.json"
+	grep -qx '  "captured_at": "2026-01-07T00:00:00Z",' "$p/artifact-tree.json"
+	run grep -c '"status": "present"' "$p/artifact-tree.json"
+	assert_output 8
+	cmp "$p/events.jsonl" "kitty-specs/$F1/status.events.jsonl"
+	run hf verify FEATURE=$F1 BUILD="$BATS_TEST_TMPDIR/b"
+	assert_success
+	bash "$p/generate.sh" --write --output-dir "$BATS_TEST_TMPDIR/v"
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+	echo "edited" >>"kitty-specs/$F1/plan.md"
+	run hf check FEATURE=$F1 BUILD="$BATS_TEST_TMPDIR/b"
+	assert_failure
+	assert_line "artifact-tree.json: changed: plan.md"
+}
