@@ -41,13 +41,19 @@ handoff() {
 }
 
 # Every file in OUT is one of the package's, identical to the reference,
-# or (right after a kill only) one of the installer's hidden temporaries.
+# or (right after a kill only) inside or named as one of the installer's
+# hidden temporaries (a name starting with '.'), which a rerun removes.
 check_out() {
-	local after_kill=$1 f name
+	local after_kill=$1 f rel name
 	[ -d "$OUT" ] || return 0
 	while IFS= read -r -d '' f; do
-		name=${f##*/}
-		if [[ " $(echo $HF_FILES) " == *" $name "* ]]; then
+		rel=${f#"$OUT"/}
+		name=${rel##*/}
+		if [[ $rel == .* ]]; then
+			[ "$after_kill" = 1 ] && continue
+			echo "stray temporary $f after $2" >&2
+			return 1
+		elif [[ " $(echo $HF_FILES) " == *" $rel "* ]]; then
 			cmp -s "$D/ref/$name" "$f" || {
 				echo "partial or wrong $name after $2" >&2
 				diff -u "$D/ref/$name" "$f" | head -20 >&2
@@ -59,8 +65,6 @@ check_out() {
 for l in open(sys.argv[1]): json.loads(l)' "$f" ;;
 			*.sh) bash -n "$f" ;;
 			esac || { echo "invalid $name after $2" >&2; return 1; }
-		elif [ "$after_kill" = 1 ] && [[ $name == .*.tmp* ]]; then
-			continue
 		else
 			echo "stray file $f after $2" >&2
 			return 1
