@@ -140,8 +140,12 @@ test: all $(TESTPROGS) $(FILTERS:%=$(TESTBIN)/%) deps-test
 	    build/test.tap; \
 	exit $$status
 
+# mandoc also reports cross-references to pages this machine lacks (jq(1),
+# python3(1)); that is a fact about the machine, not the page, so those
+# lines are dropped and every other message fails the lint.
 lint: deps-test
-	@out=$$($(if $(MAN1)$(MAN5),mandoc -Tlint $(MAN1) $(MAN5) 2>&1)); \
+	@out=$$($(if $(MAN1)$(MAN5),mandoc -Tlint $(MAN1) $(MAN5) 2>&1) | \
+	    grep -v 'mandoc.db lacks .* entry'); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 	shellcheck -s bash $(SCRIPTS) tests/helper.bash
 	@echo "lint: clean"
