@@ -8,9 +8,8 @@
  * and constructed as its SafeConstructor does (integers of any size,
  * floats, timestamps, base64); mappings are flattened for merge keys in
  * PyYAML's order and with its side effects, then their keys are compared
- * with Python's equality (1, 1.0 and true are one key); last comes a
- * cJSON tree, in which every use of an anchored collection after the
- * first shares the members of the first, so aliases cost no memory.
+ * with Python's equality (1, 1.0 and true are one key); last, the graph
+ * is printed as json.dumps lays it out, every alias printed in full.
  *
  * Every stage is bounded: nesting depth, the output that aliases and
  * merge keys add, and the length of integers, so that no input can
@@ -27,7 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cJSON.h>
 #include <yaml.h>
 
 #include "hf.h"
@@ -36,6 +34,8 @@
 #define MAXDEPTH	1000
 /* The nodes and scalar bytes that aliases and merge keys may add. */
 #define MAXALIAS	10000000
+/* What one key-value pair copied by a merge key costs of that budget. */
+#define MERGECOST	10
 /* Python refuses to convert integers of more decimal digits. */
 #define MAXDIGITS	4300
 /* Mappings with more pairs find duplicate keys with a hash table. */
@@ -72,27 +72,31 @@ struct node {
 	unsigned char	 kc;		/* scalars: enum kclass */
 	unsigned char	 onstack;	/* being converted to JSON */
 	unsigned char	 nul;		/* JSON text holds a NUL byte */
-	unsigned long	 line, col;
-	const char	*tagname;
-	char		*val;		/* scalar text, NUL-terminated */
-	size_t		 len;
-	struct node	**v;		/* items, or keys and values */
-	size_t		 n, cap;	/* entries of v */
-	size_t		 fw, fr;	/* flattening cursors, in entries */
-	unsigned	 gen;		/* flattenings finished */
-	int		 active;	/* flattenings under way */
-	int		 flat;		/* flattened and without duplicates */
-	struct node	**out;		/* constructed: keys and values */
-	size_t		 nout;
-	const char	*txt;		/* JSON value: number or string */
-	size_t		 tlen;
-	const char	*key;		/* JSON text as a key */
-	const char	*kid;		/* identity for key equality */
-	size_t		 kidlen;
-	cJSON		*json;		/* first conversion, shared after */
-	uint64_t	 units;		/* nodes and scalar bytes in JSON */
+	unsigned char	 flat;		/* flattened, without duplicates */
+	uint32_t	 line, col;
 	int		 height;
 	unsigned	 uses;
+	uint64_t	 units;		/* nodes and scalar bytes in JSON */
+	const char	*tagname;
+	union {
+		struct {			/* scalars */
+			char		*val;	/* NUL-terminated */
+			size_t		 len;
+			const char	*txt;	/* JSON number or string */
+			size_t		 tlen;
+			const char	*kid;	/* identity for equality */
+			size_t		 kidlen;
+		};
+		struct {			/* collections */
+			struct node	**v;	/* items, or keys and values */
+			size_t		 n;
+			size_t		 fw, fr;	/* flattening cursors */
+			struct node	**out;	/* constructed pairs */
+			size_t		 nout;
+			unsigned	 gen;	/* flattenings finished */
+			int		 active;	/* flattenings under way */
+		};
+	};
 };
 
 struct anchor {
@@ -124,19 +128,18 @@ static struct {
 	yaml_parser_t	 parser;
 	int		 parserok;
 	struct chunk	*arena;
-	struct nvec	 all;		/* every node of the document */
 	struct anchor	*atab;
 	size_t		 acap, acount;
 	struct nvec	 queue;
 	struct nvec	 stack;		/* open collections while parsing */
+	struct nvec	 kids;		/* their children so far */
+	struct nvec	 owned;		/* scalars whose text is libyaml's */
 	jmp_buf		 retry;
 	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
 	struct span	*spans;		/* quoted and block scalars */
 	size_t		 nspan, capspan;
 	size_t		 npatch, ndone;
 	uint64_t	 budget;	/* units added by aliases */
-	cJSON		*root;
-	cJSON		*graveyard;	/* members replaced by -a */
 	struct hf_str	 outbuf;
 	char		**akeys;	/* -a key=value */
 	size_t		 na;
@@ -160,8 +163,8 @@ dieat(unsigned long line, unsigned long col, const char *fmt, ...)
 #define dienode(n, ...)	dieat((n)->line, (n)->col, __VA_ARGS__)
 
 /*
- * The arena holds what lives as long as a document: nodes, scalar text
- * and the strings made from it.
+ * The arena holds what lives as long as a document: nodes, their lists,
+ * scalar text and the strings made from it.  Its memory comes zeroed.
  */
 static void *
 aalloc(size_t n)
@@ -175,10 +178,11 @@ aalloc(size_t n)
 		units = 1;
 	c = C.arena;
 	if (c == NULL || c->cap - c->used < units) {
-		cap = 65536 / sizeof(max_align_t);
+		/* Chunks are large enough to come zeroed from mmap. */
+		cap = (1 << 20) / sizeof(max_align_t);
 		if (cap < units)
 			cap = units;
-		c = hf_malloc(sizeof(*c) + cap * sizeof(max_align_t));
+		c = hf_calloc(1, sizeof(*c) + cap * sizeof(max_align_t));
 		c->cap = cap;
 		c->used = 0;
 		c->next = C.arena;
@@ -210,16 +214,6 @@ nvpush(struct nvec *nv, struct node *n)
 	nv->v[nv->n++] = n;
 }
 
-static void
-addchild(struct node *p, struct node *c)
-{
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 4;
-		p->v = hf_reallocarray(p->v, p->cap, sizeof(*p->v));
-	}
-	p->v[p->n++] = c;
-}
-
 /* Free what one document used. */
 static void
 freedoc(void)
@@ -227,15 +221,9 @@ freedoc(void)
 	struct chunk *c;
 	size_t i;
 
-	cJSON_Delete(C.root);
-	C.root = NULL;
-	cJSON_Delete(C.graveyard);
-	C.graveyard = NULL;
-	for (i = 0; i < C.all.n; i++) {
-		free(C.all.v[i]->v);
-		free(C.all.v[i]->out);
-	}
-	C.all.n = 0;
+	for (i = 0; i < C.owned.n; i++)
+		free(C.owned.v[i]->val);
+	C.owned.n = 0;
 	while ((c = C.arena) != NULL) {
 		C.arena = c->next;
 		free(c);
@@ -818,11 +806,9 @@ newnode(int kind, const yaml_mark_t *m)
 	struct node *n;
 
 	n = aalloc(sizeof(*n));
-	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = m->line + 1;
 	n->col = m->column + 1;
-	nvpush(&C.all, n);
 	return n;
 }
 
@@ -955,6 +941,7 @@ parsedoc(void)
 	struct node *n, *root = NULL;
 	yaml_event_t ev;
 	const yaml_char_t *anchor;
+	size_t k;
 	int done = 0;
 
 	while (!done) {
@@ -964,8 +951,10 @@ parsedoc(void)
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
-			n->val = astrndup((char *)ev.data.scalar.value,
-			    ev.data.scalar.length);
+			/* The value libyaml allocated is kept, not copied. */
+			n->val = (char *)ev.data.scalar.value;
+			ev.data.scalar.value = NULL;
+			nvpush(&C.owned, n);
 			n->len = ev.data.scalar.length;
 			settag(n, ev.data.scalar.tag,
 			    ev.data.scalar.plain_implicit);
@@ -999,7 +988,14 @@ parsedoc(void)
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
-			stack->n--;
+			/* The children, from the pending list, sized exactly. */
+			n = stack->v[--stack->n];
+			k = C.kids.n - n->n;
+			n->v = aalloc((k ? k : 1) * sizeof(*n->v));
+			memcpy(n->v, C.kids.v + n->n, k * sizeof(*n->v));
+			C.kids.n = n->n;
+			n->n = k;
+			n = NULL;
 			break;
 		case YAML_DOCUMENT_END_EVENT:
 			done = 1;
@@ -1014,10 +1010,13 @@ parsedoc(void)
 			if (stack->n == 0)
 				root = n;
 			else
-				addchild(stack->v[stack->n - 1], n);
+				nvpush(&C.kids, n);
 			if (ev.type == YAML_SEQUENCE_START_EVENT ||
-			    ev.type == YAML_MAPPING_START_EVENT)
+			    ev.type == YAML_MAPPING_START_EVENT) {
+				/* Where its children start, until it ends. */
+				n->n = C.kids.n;
 				nvpush(stack, n);
+			}
 		}
 		yaml_event_delete(&ev);
 	}
@@ -1158,7 +1157,7 @@ setint(struct node *n, struct big *b, int neg)
 	t = bigtext(b, neg && b->n > 0, &len);
 	if (len - (t[0] == '-') > MAXDIGITS)
 		dienode(n, "integer of more than %d digits", MAXDIGITS);
-	n->txt = n->key = n->kid = t;
+	n->txt = n->kid = t;
 	n->tlen = n->kidlen = len;
 	n->jt = J_NUM;
 	n->kc = C_NUM;
@@ -1302,7 +1301,7 @@ setfloat(struct node *n, double d, int sharednan)
 	char buf[32], kbuf[400];
 
 	hf_float_repr(d, buf);
-	n->txt = n->key = astrndup(buf, strlen(buf));
+	n->txt = astrndup(buf, strlen(buf));
 	n->tlen = strlen(buf);
 	n->jt = J_NUM;
 	n->kc = C_NUM;
@@ -1432,7 +1431,7 @@ ctimestamp(struct node *n)
 	if (!t.hastime) {
 		len = snprintf(buf, sizeof(buf), "%04d-%02d-%02d", t.year,
 		    t.month, t.day);
-		n->txt = n->key = n->kid = astrndup(buf, len);
+		n->txt = n->kid = astrndup(buf, len);
 		n->tlen = n->kidlen = len;
 		n->kc = C_DATE;
 		return;
@@ -1463,7 +1462,7 @@ ctimestamp(struct node *n)
 	} else
 		n->kc = C_NAIVE;
 	snprintf(kbuf, sizeof(kbuf), "%lld.%06d", (long long)secs, t.usec);
-	n->txt = n->key = astrndup(buf, len);
+	n->txt = astrndup(buf, len);
 	n->tlen = len;
 	n->kid = astrndup(kbuf, strlen(kbuf));
 	n->kidlen = strlen(kbuf);
@@ -1565,7 +1564,7 @@ done:
 	}
 	*o = '\0';
 	n->jt = J_STR;
-	n->txt = n->key = out;
+	n->txt = out;
 	n->tlen = o - out;
 	n->kc = C_BYTES;
 	n->kid = (char *)bin;
@@ -1590,14 +1589,12 @@ cbool(struct node *n)
 	for (i = 0; i < 3; i++) {
 		if (strcmp(low, t[i]) == 0 && strlen(low) == n->len) {
 			n->jt = J_TRUE;
-			n->key = "true";
 			n->kid = "1";
 			n->kidlen = 1;
 			return;
 		}
 		if (strcmp(low, f[i]) == 0 && strlen(low) == n->len) {
 			n->jt = J_FALSE;
-			n->key = "false";
 			n->kid = "0";
 			n->kidlen = 1;
 			return;
@@ -1632,7 +1629,6 @@ cobj(struct node *n)
 	switch (n->tag) {
 	case T_NULL:
 		n->jt = J_NULL;
-		n->key = "null";
 		n->kc = C_NONE;
 		n->kid = "";
 		break;
@@ -1653,7 +1649,7 @@ cobj(struct node *n)
 		break;
 	default:
 		n->jt = J_STR;
-		n->txt = n->key = n->kid = n->val;
+		n->txt = n->kid = n->val;
 		n->tlen = n->kidlen = n->len;
 		n->kc = C_STR;
 		break;
@@ -1764,7 +1760,7 @@ flatten(struct node *n, int depth)
 			gen = n->gen;
 			if (val->kind == K_MAP) {
 				flatten(val, depth + 1);
-				charge(n, val->n);
+				charge(n, val->n / 2 * MERGECOST);
 				for (i = 0; i < val->n; i++)
 					nvpush(&merge, val->v[i]);
 			} else if (val->kind == K_SEQ) {
@@ -1785,7 +1781,8 @@ flatten(struct node *n, int depth)
 				seg[nseg] = sub.n;
 				/* Later mappings first: earlier ones win. */
 				for (i = nseg; i-- > 0;) {
-					charge(n, seg[i + 1] - seg[i]);
+					charge(n, (seg[i + 1] - seg[i]) / 2 *
+					    MERGECOST);
 					for (j = seg[i]; j < seg[i + 1]; j++)
 						nvpush(&merge, sub.v[j]);
 				}
@@ -1813,13 +1810,11 @@ flatten(struct node *n, int depth)
 		n->n -= n->fr - n->fw;
 	}
 	if (merge.n > 0) {
-		nv = hf_reallocarray(NULL, merge.n + n->n, sizeof(*nv));
+		nv = aalloc((merge.n + n->n) * sizeof(*nv));
 		memcpy(nv, merge.v, merge.n * sizeof(*nv));
 		memcpy(nv + merge.n, n->v, n->n * sizeof(*nv));
-		free(n->v);
 		n->v = nv;
 		n->n += merge.n;
-		n->cap = n->n;
 	}
 	n->fw = n->fr = 0;
 	n->gen++;
@@ -1848,8 +1843,7 @@ cmapping(struct node *n)
 	flatten(n, 0);
 	for (i = 0; i < n->n; i += 2)
 		cobj(n->v[i + 1]);
-	n->out = hf_reallocarray(NULL, n->n ? n->n : 1, sizeof(*n->out));
-	memcpy(n->out, n->v, n->n * sizeof(*n->out));
+	n->out = n->v;
 	n->nout = n->n;
 }
 
@@ -1864,7 +1858,7 @@ cpairs(struct node *n)
 		dienode(n, "expected a sequence for %s, but found %s",
 		    n->tag == T_OMAP ? "an ordered map" : "pairs",
 		    kindname(n->kind));
-	n->out = hf_reallocarray(NULL, n->n * 2 + 1, sizeof(*n->out));
+	n->out = aalloc((n->n * 2 + 1) * sizeof(*n->out));
 	for (i = 0; i < n->n; i++) {
 		s = n->v[i];
 		if (s->kind != K_MAP)
@@ -1915,91 +1909,29 @@ construct(struct node *root)
 }
 
 /*
- * JSON.  A collection is converted once; later uses get a reference to
- * its members, charged to the alias budget at their full size.
+ * Before anything is printed, one pass over what will be printed: it
+ * refuses a structure that contains itself (json.dumps would), checks the
+ * depth of the output, which aliases can make deeper than the input, and
+ * charges every use of a value after the first to the alias budget at its
+ * full size, so that the size of the output is known to be bounded.
  */
-static cJSON *
-checked(cJSON *j)
-{
-	if (j == NULL)
-		hf_die(HF_EUSAGE, "out of memory");
-	return j;
-}
-
-static cJSON *
-scalarjson(struct node *n)
-{
-	struct hf_str s = { 0 };
-	cJSON *j;
-
-	switch (n->jt) {
-	case J_NULL:
-		return checked(cJSON_CreateNull());
-	case J_TRUE:
-		return checked(cJSON_CreateTrue());
-	case J_FALSE:
-		return checked(cJSON_CreateFalse());
-	case J_NUM:
-		return checked(cJSON_CreateRaw(n->txt));
-	default:
-		if (!n->nul)
-			return checked(cJSON_CreateStringReference(n->txt));
-		/* cJSON strings end at a NUL: write the literal here. */
-		hf_json_string(&s, n->txt, n->tlen);
-		j = checked(cJSON_CreateRaw(s.s));
-		hf_strfree(&s);
-		return j;
-	}
-}
-
-static cJSON *tojson(struct node *, int);
-
 static void
-addunits(struct node *p, const struct node *c)
+measure(struct node *n, int depth)
 {
-	p->units += c->units;
-	if (c->height + 1 > p->height)
-		p->height = c->height + 1;
-}
-
-static cJSON *
-pairjson(struct node *p, struct node *k, struct node *v, int depth)
-{
-	cJSON *a;
-
-	if (depth > MAXDEPTH)
-		dienode(p, "nesting deeper than %d levels", MAXDEPTH);
-	a = checked(cJSON_CreateArray());
-	cJSON_AddItemToArray(a, tojson(k, depth + 1));
-	cJSON_AddItemToArray(a, tojson(v, depth + 1));
-	p->units += 1 + k->units + v->units;
-	if (k->height + 2 > p->height)
-		p->height = k->height + 2;
-	if (v->height + 2 > p->height)
-		p->height = v->height + 2;
-	return a;
-}
-
-/* The JSON of n at the given depth (that of its container plus one). */
-static cJSON *
-tojson(struct node *n, int depth)
-{
-	cJSON *j;
-	size_t i;
+	struct node *c;
+	size_t i, k;
 
 	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
 		n->units = 1 + n->tlen;
 		if (n->uses++ > 0)
 			charge(n, n->units);
-		return scalarjson(n);
+		return;
 	}
-	if (n->json != NULL) {
+	if (n->uses++ > 0 && !n->onstack) {
 		if (depth - 1 + n->height > MAXDEPTH)
 			dienode(n, "nesting deeper than %d levels", MAXDEPTH);
 		charge(n, n->units);
-		return checked((n->json->type & 0xff) == cJSON_Object ?
-		    cJSON_CreateObjectReference(n->json->child) :
-		    cJSON_CreateArrayReference(n->json->child));
+		return;
 	}
 	if (n->onstack)
 		dienode(n, "found a recursive structure (it contains "
@@ -2009,108 +1941,214 @@ tojson(struct node *n, int depth)
 	n->onstack = 1;
 	n->units = 1;
 	n->height = 1;
-	if (n->tag == T_MAP) {
-		j = checked(cJSON_CreateObject());
-		for (i = 0; i < n->nout; i += 2) {
-			if (memchr(n->out[i]->key, '\0',
-			    n->out[i]->kc == C_STR ? n->out[i]->tlen : 0))
-				dienode(n->out[i], "a key holding a NUL "
-				    "character is not supported");
-			cJSON_AddItemToObjectCS(j, n->out[i]->key,
-			    tojson(n->out[i + 1], depth + 1));
-			n->units += 1 + strlen(n->out[i]->key);
-			addunits(n, n->out[i + 1]);
+	k = n->tag == T_SEQ ? n->n : n->nout;
+	for (i = 0; i < k; i++) {
+		c = n->tag == T_SEQ ? n->v[i] : n->out[i];
+		if (n->tag == T_SET && i % 2 == 1)
+			continue;
+		if (n->tag == T_MAP && i % 2 == 0) {
+			n->units += 1 + c->tlen;
+			continue;
 		}
-	} else if (n->tag == T_SET) {
-		j = checked(cJSON_CreateArray());
-		for (i = 0; i < n->nout; i += 2) {
-			cJSON_AddItemToArray(j, tojson(n->out[i], depth + 1));
-			addunits(n, n->out[i]);
+		/* The [key, value] lists of omap and pairs are a level. */
+		if (n->tag == T_OMAP || n->tag == T_PAIRS) {
+			if (i % 2 == 0)
+				n->units++;
+			measure(c, depth + 2);
+			if (c->height + 2 > n->height)
+				n->height = c->height + 2;
+		} else {
+			measure(c, depth + 1);
+			if (c->height + 1 > n->height)
+				n->height = c->height + 1;
 		}
-	} else if (n->tag == T_SEQ) {
-		j = checked(cJSON_CreateArray());
-		for (i = 0; i < n->n; i++) {
-			cJSON_AddItemToArray(j, tojson(n->v[i], depth + 1));
-			addunits(n, n->v[i]);
-		}
-	} else {
-		j = checked(cJSON_CreateArray());
-		for (i = 0; i < n->nout; i += 2)
-			cJSON_AddItemToArray(j, pairjson(n, n->out[i],
-			    n->out[i + 1], depth + 1));
+		n->units += c->units;
 	}
 	n->onstack = 0;
-	n->json = j;
-	return j;
 }
 
 /*
- * -a key=value: a string member at the end of the top-level mapping, or
- * in the place of a string key that is already there, as a Python dict
- * assignment would do.
+ * Printing, as Python's json.dumps lays it out: with an indent of two,
+ * a newline and the indentation before every member and before the
+ * closing bracket of a non-empty container, ": " after keys, "," at line
+ * ends; compact, "," and ":" alone.  Strings and floats come from the
+ * shared writer (hf_json_string, hf_float_repr), so their escapes and
+ * digits are the library's; the layout is written here, straight from
+ * the node graph, because a cJSON tree of a large document would take
+ * several times its memory, and because cJSON keys end at a NUL.
  */
 static void
-append(struct node *root, cJSON *obj)
+newline(struct hf_str *b, int level)
 {
-	cJSON *item, *g;
+	static const char sp[] = "                                ";
+	size_t k, n = (size_t)level * 2;
+
+	if (C.compact)
+		return;
+	hf_straddc(b, '\n');
+	for (; n > 0; n -= k) {
+		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+		hf_stradd(b, sp, k);
+	}
+}
+
+static void
+keytext(struct hf_str *b, const struct node *k)
+{
+	/* json.dumps names keys as it writes values, strings quoted. */
+	if (k->jt == J_NULL)
+		hf_stradd(b, "\"null\"", 6);
+	else if (k->jt == J_TRUE)
+		hf_stradd(b, "\"true\"", 6);
+	else if (k->jt == J_FALSE)
+		hf_stradd(b, "\"false\"", 7);
+	else
+		hf_json_string(b, k->txt, k->tlen);
+	hf_stradd(b, ": ", C.compact ? 1 : 2);
+}
+
+static void
+emit(struct hf_str *b, const struct node *n, int level)
+{
+	size_t i, k;
+	int obj;
+
+	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
+		switch (n->jt) {
+		case J_NULL:
+			hf_stradd(b, "null", 4);
+			break;
+		case J_TRUE:
+			hf_stradd(b, "true", 4);
+			break;
+		case J_FALSE:
+			hf_stradd(b, "false", 5);
+			break;
+		case J_NUM:
+			hf_stradd(b, n->txt, n->tlen);
+			break;
+		default:
+			hf_json_string(b, n->txt, n->tlen);
+			break;
+		}
+		return;
+	}
+	obj = n->tag == T_MAP;
+	k = n->tag == T_SEQ ? n->n : n->nout;
+	if (k == 0) {
+		hf_stradd(b, obj ? "{}" : "[]", 2);
+		return;
+	}
+	hf_straddc(b, obj ? '{' : '[');
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			hf_straddc(b, ',');
+		newline(b, level + 1);
+		switch (n->tag) {
+		case T_SEQ:
+			emit(b, n->v[i], level + 1);
+			break;
+		case T_MAP:
+			keytext(b, n->out[i]);
+			emit(b, n->out[i + 1], level + 1);
+			i++;
+			break;
+		case T_SET:
+			emit(b, n->out[i], level + 1);
+			i++;
+			break;
+		default:
+			hf_straddc(b, '[');
+			newline(b, level + 2);
+			emit(b, n->out[i], level + 2);
+			hf_straddc(b, ',');
+			newline(b, level + 2);
+			emit(b, n->out[i + 1], level + 2);
+			newline(b, level + 1);
+			hf_straddc(b, ']');
+			i++;
+			break;
+		}
+	}
+	newline(b, level);
+	hf_straddc(b, obj ? '}' : ']');
+}
+
+/*
+ * The top-level mapping with the -a members: a string key already there
+ * gets the value in its place, as a Python dict assignment would; the
+ * others are appended in order.
+ */
+static void
+emittop(struct hf_str *b, struct node *root)
+{
+	const char **val;
+	const char *key;
+	size_t i, a, j, nextra = 0, *extra;
 	struct node *k;
-	size_t i, a, own;
-	const char *key, *val;
 
 	if (root == NULL || root->tag != T_MAP)
 		hf_dieat(HF_EDATA, C.name, root ? root->line : 0,
 		    root ? root->col : 0,
 		    "-a needs a mapping at the top level");
-	own = root->nout / 2;
+	val = hf_calloc(root->nout / 2 + C.na, sizeof(*val));
+	extra = hf_calloc(C.na, sizeof(*extra));
 	for (a = 0; a < C.na; a++) {
 		key = C.akeys[a];
-		val = key + strlen(key) + 1;
-		for (i = 0, item = obj->child; item != NULL;
-		    i++, item = item->next) {
-			if (i < own) {
-				k = root->out[2 * i];
-				if (k->kc == C_STR && k->tlen == strlen(key) &&
-				    memcmp(k->txt, key, k->tlen) == 0)
-					break;
-			} else if (strcmp(item->string, key) == 0)
+		for (i = 0; i < root->nout; i += 2) {
+			k = root->out[i];
+			if (k->kc == C_STR && k->tlen == strlen(key) &&
+			    memcmp(k->txt, key, k->tlen) == 0)
 				break;
 		}
-		if (item == NULL) {
-			cJSON_AddItemToObjectCS(obj, key,
-			    checked(cJSON_CreateString(val)));
+		if (i < root->nout) {
+			val[i / 2] = key + strlen(key) + 1;
 			continue;
 		}
-		/*
-		 * The old value may own members that aliases share, so it
-		 * moves to the graveyard, freed at the end, and the member
-		 * becomes the string in place.
-		 */
-		g = checked(cJSON_CreateNull());
-		g->type = item->type & ~cJSON_StringIsConst;
-		g->child = item->child;
-		g->valuestring = item->valuestring;
-		cJSON_AddItemToArray(C.graveyard, g);
-		item->child = NULL;
-		item->valuestring = hf_strdup(val);
-		item->type = cJSON_String | (item->type & cJSON_StringIsConst);
+		for (j = 0; j < nextra; j++)
+			if (strcmp(C.akeys[extra[j]], key) == 0)
+				break;
+		if (j == nextra)
+			extra[nextra++] = a;
+		val[root->nout / 2 + j] = key + strlen(key) + 1;
 	}
+	hf_straddc(b, '{');
+	for (i = 0; i < root->nout / 2 + nextra; i++) {
+		if (i > 0)
+			hf_straddc(b, ',');
+		newline(b, 1);
+		if (i < root->nout / 2) {
+			keytext(b, root->out[2 * i]);
+			if (val[i] != NULL)
+				hf_json_string(b, val[i], strlen(val[i]));
+			else
+				emit(b, root->out[2 * i + 1], 1);
+		} else {
+			key = C.akeys[extra[i - root->nout / 2]];
+			hf_json_string(b, key, strlen(key));
+			hf_stradd(b, ": ", C.compact ? 1 : 2);
+			hf_json_string(b, val[i], strlen(val[i]));
+		}
+	}
+	newline(b, 0);
+	hf_straddc(b, '}');
+	free(val);
+	free(extra);
 }
 
 static void
 document(struct node *root)
 {
-	cJSON *j;
-
 	if (root != NULL) {
 		construct(root);
-		j = tojson(root, 1);
-	} else
-		j = checked(cJSON_CreateNull());
-	C.root = j;
-	C.graveyard = checked(cJSON_CreateArray());
+		measure(root, 1);
+	}
 	if (C.na > 0)
-		append(root, j);
-	hf_json_dump(&C.outbuf, j, C.compact ? 0 : 2);
+		emittop(&C.outbuf, root);
+	else if (root != NULL)
+		emit(&C.outbuf, root, 0);
+	else
+		hf_stradd(&C.outbuf, "null", 4);
 	hf_straddc(&C.outbuf, '\n');
 }
 
@@ -2185,6 +2223,7 @@ runall(void)
 		C.parserok = 0;
 		freedoc();
 		C.stack.n = 0;
+		C.kids.n = 0;
 		C.outbuf.len = 0;
 		C.ndone = 0;
 		C.nspan = 0;
@@ -2239,7 +2278,8 @@ main(int argc, char *argv[])
 	hf_strfree(&C.outbuf);
 	hf_buffree(&C.in);
 	free(C.akeys);
-	free(C.all.v);
+	free(C.kids.v);
+	free(C.owned.v);
 	free(C.queue.v);
 	free(C.stack.v);
 	free(C.spans);
