@@ -567,3 +567,25 @@ replay() {
 	hostile 'yaml2json -c "$D/dmany.yaml"'
 	refused yaml2json 'dmany.yaml:1001:'
 }
+
+@test "fuzz regressions: saved inputs replay twice in one process through the fuzz targets" {
+	# The fuzz targets run a filter's main() many times in one process,
+	# which is how state left over between runs shows; they exist once
+	# make fuzz-build has run.
+	shopt -s nullglob
+	local f t n=0
+	for f in "$HOSTILE"/crash-*; do
+		t=${f##*/crash-}
+		t=${t%-*}
+		[ -x "$TOP/build/fuzz/$t" ] || continue
+		ASAN_OPTIONS=detect_leaks=0 run "$TOP/build/fuzz/$t" \
+		    -runs=3 "$f"
+		[ "$status" -eq 0 ] || {
+			echo "$t $f: status $status" >&2
+			printf '%s\n' "$output" | grep -A5 ERROR >&2
+			return 1
+		}
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || skip "no fuzz target built (make fuzz-build)"
+}
