@@ -594,78 +594,6 @@ readmanifest(const cJSON *root, const char *name, const struct ns *ns,
 }
 
 /*
- * Markdown text that shows s literally: every character that could start
- * inline markup, and '|' for tables, gets a backslash, and spaces at
- * either end, which a table cell would trim, become character references.
- */
-static void
-mdtext(struct hf_str *o, const char *s)
-{
-	size_t len = strlen(s), lo, hi, i;
-
-	for (lo = 0; lo < len && s[lo] == ' '; lo++)
-		continue;
-	for (hi = len; hi > lo && s[hi - 1] == ' '; hi--)
-		continue;
-	for (i = 0; i < len; i++) {
-		if (i < lo || i >= hi) {
-			hf_straddstr(o, "&#32;");
-			continue;
-		}
-		if (strchr("\\`*_[]<>&~|", s[i]) != NULL)
-			hf_straddc(o, '\\');
-		hf_straddc(o, s[i]);
-	}
-}
-
-/*
- * s as a Markdown code span.  The fence is one backtick longer than the
- * longest run inside, padded with spaces when s starts or ends with a
- * backtick or a space (CommonMark strips one space on each side).  In a
- * table cell (GFM) a '|' must be written "\|" even inside a code span;
- * that fails only after an odd run of backslashes, and an empty or blank
- * span does not exist, so those fall back to escaped text.
- */
-static void
-mdcode(struct hf_str *o, const char *s, int intable)
-{
-	size_t len = strlen(s), run = 0, maxrun = 0, bs = 0, i;
-	int pad, blank = 1;
-
-	for (i = 0; i < len; i++) {
-		run = s[i] == '`' ? run + 1 : 0;
-		if (run > maxrun)
-			maxrun = run;
-		if (s[i] != ' ')
-			blank = 0;
-		if (intable && s[i] == '|' && bs % 2 == 1) {
-			mdtext(o, s);
-			return;
-		}
-		bs = s[i] == '\\' ? bs + 1 : 0;
-	}
-	if (blank) {
-		mdtext(o, s);
-		return;
-	}
-	pad = s[0] == '`' || s[0] == ' ' || s[len - 1] == '`' ||
-	    s[len - 1] == ' ';
-	for (i = 0; i <= maxrun; i++)
-		hf_straddc(o, '`');
-	if (pad)
-		hf_straddc(o, ' ');
-	for (i = 0; i < len; i++) {
-		if (intable && s[i] == '|')
-			hf_straddc(o, '\\');
-		hf_straddc(o, s[i]);
-	}
-	if (pad)
-		hf_straddc(o, ' ');
-	for (i = 0; i <= maxrun; i++)
-		hf_straddc(o, '`');
-}
-
-/*
  * s as one shell word, quoted only when it needs to be, so the commands
  * read naturally and still work as written for any path.  A word that
  * starts with '-' is given a "./" so that no command takes it for an
@@ -703,7 +631,7 @@ row(struct hf_str *o, const char *field, const char *val)
 	hf_straddstr(o, field);
 	hf_straddstr(o, " | ");
 	if (val != NULL)
-		mdcode(o, val, 1);
+		hf_md_code(o, val, 1);
 	else
 		hf_straddstr(o, "none");
 	hf_straddstr(o, " |\n");
@@ -714,19 +642,19 @@ itemrow(struct hf_str *o, const struct item *x, int withclass)
 {
 	hf_straddstr(o, "| ");
 	if (withclass) {
-		mdcode(o, x->cls, 1);
+		hf_md_code(o, x->cls, 1);
 		hf_straddstr(o, " | ");
 	}
-	mdcode(o, x->key, 1);
+	hf_md_code(o, x->key, 1);
 	hf_straddstr(o, " | ");
-	mdcode(o, x->pattern, 1);
+	hf_md_code(o, x->pattern, 1);
 	hf_straddstr(o, " | ");
 	if (x->when == WHEN_ALWAYS)
 		hf_straddstr(o, "always");
 	else if (x->when == WHEN_OPTIONAL)
 		hf_straddstr(o, "optional");
 	else
-		mdcode(o, x->step, 1);
+		hf_md_code(o, x->step, 1);
 	hf_straddstr(o, x->blocking ? " | yes |\n" : " | no |\n");
 }
 
@@ -753,7 +681,7 @@ writeclasses(struct hf_str *o, const struct manifest *m,
 	hf_straddstr(o, "## Artifact classes\n\nThe path patterns the "
 	    "mission manifest declares, by artifact class, relative to the "
 	    "feature directory ");
-	mdcode(o, featdir, 0);
+	hf_md_code(o, featdir, 0);
 	hf_straddstr(o, ". Step \"always\" means required at every step, a "
 	    "step name means required by that step, and \"optional\" means "
 	    "never required. A blocking artifact stops the mission "
@@ -817,7 +745,7 @@ writereplay(struct hf_str *o, const struct ns *ns, const char *featdir,
 
 	hf_straddstr(o, "## Replay\n\nFrom the root of the repository, on "
 	    "branch ");
-	mdcode(o, ns->branch, 0);
+	hf_md_code(o, ns->branch, 0);
 	hf_straddstr(o, ": regenerate the package (only stale files are "
 	    "rewritten), compare it with the committed one, then run the "
 	    "package's own script into a scratch directory and compare that "
@@ -884,12 +812,12 @@ writedoc(struct hf_str *o, const struct ns *ns, const struct pinset *ps,
 	size_t i;
 
 	hf_straddstr(o, "# Version matrix: ");
-	mdcode(o, ns->slug, 0);
+	hf_md_code(o, ns->slug, 0);
 	hf_straddstr(o, "\n\nThe pinned versions, the source and the "
 	    "expected artifacts of the handoff package of feature ");
-	mdcode(o, ns->slug, 0);
+	hf_md_code(o, ns->slug, 0);
 	hf_straddstr(o, " of ");
-	mdcode(o, ns->scope, 0);
+	hf_md_code(o, ns->scope, 0);
 	hf_straddstr(o, ".\n\n## Versions\n\nOne pin a line, as "
 	    "`key=value`: the pinned components in their given order, then "
 	    "the source commit and branch the package was made from. "

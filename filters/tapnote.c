@@ -176,78 +176,6 @@ cleandup(const char *s, size_t n)
 	return d;
 }
 
-/*
- * Markdown text that shows s literally: every character that could start
- * inline markup, and '|' for tables, gets a backslash, and spaces at
- * either end, which a table cell would trim, become character references.
- */
-static void
-mdtext(struct hf_str *o, const char *s)
-{
-	size_t len = strlen(s), lo, hi, i;
-
-	for (lo = 0; lo < len && s[lo] == ' '; lo++)
-		continue;
-	for (hi = len; hi > lo && s[hi - 1] == ' '; hi--)
-		continue;
-	for (i = 0; i < len; i++) {
-		if (i < lo || i >= hi) {
-			hf_straddstr(o, "&#32;");
-			continue;
-		}
-		if (strchr("\\`*_[]<>&~|", s[i]) != NULL)
-			hf_straddc(o, '\\');
-		hf_straddc(o, s[i]);
-	}
-}
-
-/*
- * s as a Markdown code span.  The fence is one backtick longer than the
- * longest run inside, padded with spaces when s starts or ends with a
- * backtick or a space (CommonMark strips one space on each side).  In a
- * table cell (GFM) a '|' must be written "\|" even inside a code span;
- * that fails only after an odd run of backslashes, and an empty or blank
- * span does not exist, so those fall back to escaped text.
- */
-static void
-mdcode(struct hf_str *o, const char *s, int intable)
-{
-	size_t len = strlen(s), run = 0, maxrun = 0, bs = 0, i;
-	int pad, blank = 1;
-
-	for (i = 0; i < len; i++) {
-		run = s[i] == '`' ? run + 1 : 0;
-		if (run > maxrun)
-			maxrun = run;
-		if (s[i] != ' ')
-			blank = 0;
-		if (intable && s[i] == '|' && bs % 2 == 1) {
-			mdtext(o, s);
-			return;
-		}
-		bs = s[i] == '\\' ? bs + 1 : 0;
-	}
-	if (blank) {
-		mdtext(o, s);
-		return;
-	}
-	pad = s[0] == '`' || s[0] == ' ' || s[len - 1] == '`' ||
-	    s[len - 1] == ' ';
-	for (i = 0; i <= maxrun; i++)
-		hf_straddc(o, '`');
-	if (pad)
-		hf_straddc(o, ' ');
-	for (i = 0; i < len; i++) {
-		if (intable && s[i] == '|')
-			hf_straddc(o, '\\');
-		hf_straddc(o, s[i]);
-	}
-	if (pad)
-		hf_straddc(o, ' ');
-	for (i = 0; i <= maxrun; i++)
-		hf_straddc(o, '`');
-}
-
 /* Start one more reason for FAIL; the caller appends its text. */
 static struct hf_str *
 why(struct run *r)
@@ -455,7 +383,7 @@ testline(struct run *r, const char *name, const struct line *l)
 		addnum(&r->why, num);
 		if (*t->desc != '\0') {
 			hf_straddstr(&r->why, " (");
-			mdcode(&r->why, t->desc, 0);
+			hf_md_code(&r->why, t->desc, 0);
 			hf_straddc(&r->why, ')');
 		}
 		hf_straddstr(&r->why, " failed on line ");
@@ -597,7 +525,7 @@ readtap(struct run *r, const struct hf_buf *b)
 				char *reason = cleandup(l.s + ind, l.len - ind);
 
 				hf_straddstr(&r->why, ": ");
-				mdcode(&r->why, reason, 0);
+				hf_md_code(&r->why, reason, 0);
 				free(reason);
 			}
 			hf_straddc(&r->why, '\n');
@@ -665,7 +593,7 @@ judge(struct run *r)
 		hf_straddstr(why(r), "the plan skips the whole run");
 		if (*r->skipall != '\0') {
 			hf_straddstr(&r->why, ": ");
-			mdcode(&r->why, r->skipall, 0);
+			hf_md_code(&r->why, r->skipall, 0);
 		}
 		hf_straddc(&r->why, '\n');
 	} else if (r->nwhy == 0 && r->passed == 0)
@@ -767,7 +695,7 @@ scenarios(struct run *r, struct scenario *sc, size_t nsc, int ran)
 		if (!ran || (sc[i].passed > 0 && sc[i].failed == 0))
 			continue;
 		hf_straddstr(why(r), "scenario ");
-		mdtext(&r->why, sc[i].label);
+		hf_md_text(&r->why, sc[i].label);
 		if (sc[i].tests == 0)
 			hf_straddstr(&r->why, " has no matching test");
 		else if (sc[i].failed > 0) {
@@ -800,7 +728,7 @@ inforow(struct hf_str *o, const char *name, const char *val, int code)
 	if (val == NULL)
 		hf_straddstr(o, "not recorded");
 	else if (code)
-		mdcode(o, val, 1);
+		hf_md_code(o, val, 1);
 	else
 		hf_straddstr(o, val);
 	hf_straddstr(o, " |\n");
@@ -820,12 +748,12 @@ testrow(struct hf_str *o, const struct test *t)
 	cell(o, t->num);
 	hf_straddc(o, ' ');
 	if (*t->desc != '\0')
-		mdcode(o, t->desc, 1);
+		hf_md_code(o, t->desc, 1);
 	hf_straddstr(o, " | ");
 	hf_straddstr(o, word[t->dir][t->ok]);
 	if (t->reason != NULL && *t->reason != '\0') {
 		hf_straddstr(o, ": ");
-		mdtext(o, t->reason);
+		hf_md_text(o, t->reason);
 	}
 	hf_straddstr(o, " |\n");
 }
@@ -875,11 +803,11 @@ writenote(struct hf_str *o, struct run *r, const struct opts *op,
 		    "|---|---|---|---|---|---|---|\n");
 		for (i = 0; i < nsc; i++) {
 			hf_straddstr(o, "| ");
-			mdtext(o, sc[i].label);
+			hf_md_text(o, sc[i].label);
 			hf_straddstr(o, " | ");
-			mdtext(o, sc[i].about);
+			hf_md_text(o, sc[i].about);
 			hf_straddstr(o, " | ");
-			mdcode(o, sc[i].pattern, 1);
+			hf_md_code(o, sc[i].pattern, 1);
 			hf_straddstr(o, " |");
 			cell(o, sc[i].tests);
 			cell(o, sc[i].passed);

@@ -155,4 +155,22 @@ int	 hf_fnmatch(const char *, const char *);
 void	 hf_sha256_hex(const void *, size_t, char [HF_SHA256_HEX]);
 void	 hf_sha256_raw(const void *, size_t, unsigned char [32]);
 
+/* ---- md.c: Markdown output (matrixgen, tapnote) ---------------------- */
+/*
+ * Append s as Markdown text that shows it literally: the characters that
+ * could start inline markup ("\`*_[]<>&~|") get a backslash, and spaces
+ * at either end become "&#32;", so that it also fits a table cell.
+ */
+void	 hf_md_text(struct hf_str *, const char *);
+/*
+ * Append s as a code span, its fence one backtick longer than the longest
+ * run inside, padded with spaces when s starts or ends with a backtick or
+ * a space.  With intable (non-zero), '|' is written "\|" as GitHub table
+ * cells need; a string that no code span can show exactly (empty, blank,
+ * or a '|' after an odd run of backslashes in a table) is written with
+ * hf_md_text instead.
+ */
+void	 hf_md_code(struct hf_str *, const char *, int);
+/* ---- end of md.c ----------------------------------------------------- */
+
 #endif /* HF_H */
