@@ -195,12 +195,15 @@ fuzz fuzz-build: deps-build
 .PHONY: fuzz fuzz-build
 # --- end of fuzzing ----------------------------------------------------------
 
-# The pipeline: make handoff, check, verify, handoff-all.
-ifneq ($(wildcard handoff.mk),)
-include handoff.mk
-else
-handoff check verify handoff-all:
-	@echo "make $@: the pipeline (handoff.mk) is not part of this tree yet" >&2
-	@exit 2
-.PHONY: handoff check verify handoff-all
+# The pipeline: make handoff, check, verify, handoff-all. In this tree
+# they work on the bundled example by default, with this tree's filters,
+# which are built before any of them runs.
+REPO	?= examples
+FEATURE	?= 001-greeting-cli
+ifeq ($(REPO),examples)
+PROJECT_SCOPE_ID ?= greet
+SOURCE_BRANCH ?= main
 endif
+HANDOFF_BIN ?= $(CURDIR)/$(BIN)
+HANDOFF_TOOLS = $(PROGS)
+include handoff.mk
