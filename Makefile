@@ -56,6 +56,10 @@ $(OBJ)/%.o: filters/%.c filters/lib/hf.h | deps-build
 	$(CC) $(HF_CPPFLAGS) $(CPPFLAGS) $(HF_CFLAGS) $(CFLAGS) $(SAN) \
 	    $(PKG_CFLAGS) -c -o $@ $<
 
+# Keep the filters' objects: make would otherwise delete them as
+# intermediate files and rebuild them on every change to the library.
+.SECONDARY: $(FILTERS:%=$(OBJ)/%.o)
+
 $(OBJ)/libhf.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
