@@ -136,6 +136,10 @@ static struct {
 	struct nvec	 owned;		/* scalars whose text is libyaml's */
 	jmp_buf		 retry;
 	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
+	char		 ph[3];		/* a tab in block indentation, for libyaml */
+	size_t		 nph, phfound;
+	char		 phmsg[256];	/* the error a failed rewrite reports */
+	unsigned long	 phline, phcol;
 	struct span	*spans;		/* quoted and block scalars */
 	size_t		 nspan, capspan;
 	size_t		 npatch, ndone;
@@ -713,6 +717,84 @@ lineoffset(size_t line)
 	return i;
 }
 
+/* The byte offset of a mark, whose column counts characters. */
+static size_t
+markoffset(const yaml_mark_t *m)
+{
+	size_t off, c;
+
+	off = lineoffset(m->line);
+	for (c = 0; c < m->column && off < C.in.len; c++)
+		for (off++; off < C.in.len &&
+		    (C.in.data[off] & 0xc0) == 0x80; off++)
+			;
+	return off;
+}
+
+/* Replace del bytes of the input at off with n bytes of s. */
+static void
+replace(size_t off, size_t del, const char *s, size_t n)
+{
+	char *d;
+
+	d = hf_malloc(C.in.len - del + n + 1);
+	memcpy(d, C.in.data, off);
+	memcpy(d + off, s, n);
+	memcpy(d + off + n, C.in.data + off + del, C.in.len - off - del + 1);
+	free(C.in.data);
+	C.in.data = d;
+	C.in.len = C.in.len - del + n;
+}
+
+/* A private-use character (U+E000 on) that the input does not hold. */
+static void
+phchoose(void)
+{
+	size_t i;
+	int c;
+
+	for (c = 0; c < 64; c++) {
+		C.ph[0] = (char)0xee;
+		C.ph[1] = (char)0x80;
+		C.ph[2] = (char)(0x80 + c);
+		for (i = 0; i + 2 < C.in.len; i++)
+			if (memcmp(C.in.data + i, C.ph, 3) == 0)
+				break;
+		if (i + 2 >= C.in.len)
+			return;
+	}
+}
+
+static void __attribute__((noreturn))
+phfail(void)
+{
+	dieat(C.phline, C.phcol, "%s", C.phmsg);
+}
+
+/*
+ * The placeholders of phchoose() back into tabs.  They may only be text
+ * of a literal block scalar: a folded one would fold differently around
+ * a tab, and anywhere else PyYAML fails too.
+ */
+static void
+phfix(struct node *n, int style)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < n->len; i++) {
+		if (i + 2 < n->len && memcmp(n->val + i, C.ph, 3) == 0) {
+			if (style != YAML_LITERAL_SCALAR_STYLE)
+				phfail();
+			n->val[k++] = '\t';
+			i += 2;
+			C.phfound++;
+		} else
+			n->val[k++] = n->val[i];
+	}
+	n->val[k] = '\0';
+	n->len = k;
+}
+
 /*
  * PyYAML ignores directives it does not know and reads any %YAML 1.x;
  * libyaml refuses both.  Such a directive is rewritten (into a comment,
@@ -727,6 +809,44 @@ patch(void)
 
 	if (C.npatch >= MAXPATCH || p->problem == NULL)
 		return;
+	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
+	    "found a tab character where an indentation space is expected")
+	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
+	    d[off] == '\t') {
+		/*
+		 * PyYAML counts only spaces as a block scalar's indentation,
+		 * so the tab is text; libyaml stops.  The tab becomes a
+		 * private-use character that appears nowhere else, turned
+		 * back into a tab in the scalar (see phfix).
+		 */
+		if (C.nph == 0) {
+			phchoose();
+			snprintf(C.phmsg, sizeof(C.phmsg), "%s (%s at line %lu, "
+			    "column %lu)", p->problem, p->context,
+			    (unsigned long)p->context_mark.line + 1,
+			    (unsigned long)p->context_mark.column + 1);
+			C.phline = p->problem_mark.line + 1;
+			C.phcol = p->problem_mark.column + 1;
+		}
+		replace(off, 1, C.ph, 3);
+		C.nph++;
+		C.npatch++;
+		longjmp(C.retry, 1);
+	}
+	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
+	    "found unexpected ':'") == 0 && p->context != NULL &&
+	    (off = markoffset(&p->problem_mark)) + 1 < C.in.len &&
+	    d[off] == ':' && strchr(",[]{}", d[off + 1]) != NULL) {
+		/*
+		 * In a flow collection PyYAML ends a plain scalar at a colon
+		 * before ",[]{}" and reads the colon as a value indicator;
+		 * libyaml stops.  A space after the colon says the same to
+		 * libyaml.
+		 */
+		replace(off + 1, 0, " ", 1);
+		C.npatch++;
+		longjmp(C.retry, 1);
+	}
 	if (p->error == YAML_SCANNER_ERROR && p->context_mark.column == 0 &&
 	    strcmp(p->problem, "found unknown directive name") == 0) {
 		off = lineoffset(p->context_mark.line);
@@ -956,6 +1076,8 @@ parsedoc(void)
 			ev.data.scalar.value = NULL;
 			nvpush(&C.owned, n);
 			n->len = ev.data.scalar.length;
+			if (C.nph > 0)
+				phfix(n, ev.data.scalar.style);
 			settag(n, ev.data.scalar.tag,
 			    ev.data.scalar.plain_implicit);
 			if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -2209,6 +2331,8 @@ run(void)
 		document(NULL);
 		freedoc();
 	}
+	if (C.phfound != C.nph)
+		phfail();
 	tabcheck();
 	yaml_parser_delete(&C.parser);
 	C.parserok = 0;
@@ -2227,6 +2351,7 @@ runall(void)
 		C.outbuf.len = 0;
 		C.ndone = 0;
 		C.nspan = 0;
+		C.phfound = 0;
 	}
 	run();
 }
