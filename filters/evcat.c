@@ -951,8 +951,9 @@ compare(const char *committed, const char *path)
 		printf("identical\n");
 		break;
 	case EXIT_APPENDED:
-		printf("%zu events appended since the handoff\n",
-		    countlines(&cur, off));
+		n = countlines(&cur, off);
+		printf("%zu event%s appended since the handoff\n", n,
+		    n == 1 ? "" : "s");
 		break;
 	default:
 		rewritten(&old, line, start);

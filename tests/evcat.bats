@@ -246,6 +246,7 @@ evcat: the bootstrap event needs -s source_commit"
 	cp "$s" "$d/same"
 	head -c -1 "$s" >"$d/nonl"
 	{ cat "$s"; printf '{"event_id":"x"}\n{"event_id":"y"}'; } >"$d/more"
+	{ cat "$s"; printf '{"event_id":"x"}\n'; } >"$d/one"
 	sed '2s/WQTMY/WQTMZ/' "$s" >"$d/edited"
 	head -n 1 "$s" >"$d/short"
 	sed 2d "$s" >"$d/gap"
@@ -267,6 +268,7 @@ empty|empty|0|identical
 same|more|3|2 events appended since the handoff
 nonl|more|3|2 events appended since the handoff
 empty|same|3|3 events appended since the handoff
+same|one|3|1 event appended since the handoff
 same|edited|4|history rewritten at line 2 (event_id 01KJ605EWQTMY2KYKJ0E94X3F7)
 same|short|4|history rewritten at line 2 (event_id 01KJ605EWQTMY2KYKJ0E94X3F7)
 same|gap|4|history rewritten at line 2 (event_id 01KJ605EWQTMY2KYKJ0E94X3F7)

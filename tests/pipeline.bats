@@ -311,7 +311,7 @@ EOF
 	assert_line "artifact-tree.json: stale"
 	assert_line "artifact-tree.json: changed: spec.md"
 	assert_line "artifact-tree.json: changed: status.events.jsonl"
-	assert_line "events.jsonl: 1 events appended since the handoff"
+	assert_line "events.jsonl: 1 event appended since the handoff"
 	assert_line "namespace.json: matches"
 	assert_line "artifact-manifest.json: matches"
 	assert_line "check: 2 of 6 files differ"
