@@ -90,7 +90,8 @@ DEPS_TEST = \
 	'mandoc:command -v mandoc' \
 	'shellcheck:command -v shellcheck' \
 	'git:command -v git' \
-	'python3-yaml:/usr/bin/python3 -c "import yaml"'
+	'python3-yaml:/usr/bin/python3 -c "import yaml"' \
+	'cmark-gfm:command -v cmark-gfm'
 
 define install-missing
 	@missing=; \
