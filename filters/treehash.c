@@ -49,6 +49,7 @@ enum fail {
 	F_NONE,
 	F_ERRNO,	/* a system call failed; see err */
 	F_TYPE,		/* neither a regular file nor a symbolic link */
+	F_LINKDIR,	/* a directory on the way is a symbolic link */
 	F_SIZE		/* larger than SIZEMAX */
 };
 
@@ -303,6 +304,8 @@ hashpath(int dirfd, struct entry *e, unsigned char *buf)
 	uint64_t total = 0;
 	int fd, saved;
 
+	if (e->fail != F_NONE)
+		return;
 	SHA256Init(&ctx);
 	fd = openat(dirfd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC);
@@ -397,6 +400,45 @@ nworkers(size_t n)
 	return (size_t)ncpu < n ? (size_t)ncpu : n;
 }
 
+/*
+ * O_NOFOLLOW guards only the last component of a path: a directory on the
+ * way that is a symbolic link would lead the open out of the root, and git
+ * never lists a path beyond a link. Each directory of the sorted list is
+ * checked once, before the threads start.
+ */
+static void
+checkdirs(struct tree *t, int dirfd)
+{
+	struct stat st;
+	const char *last = NULL;
+	char *slash, *p;
+	size_t i, lastlen = 0, len;
+
+	for (i = 0; i < t->n; i++) {
+		p = t->v[i].path;
+		if ((slash = strrchr(p, '/')) == NULL)
+			continue;
+		len = (size_t)(slash - p);
+		if (last != NULL && len == lastlen &&
+		    memcmp(p, last, len) == 0)
+			continue;
+		for (slash = p; (slash = strchr(slash, '/')) != NULL;
+		    slash++) {
+			*slash = '\0';
+			if (fstatat(dirfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				t->v[i].fail = F_LINKDIR;
+			*slash = '/';
+			if (t->v[i].fail != F_NONE)
+				break;
+		}
+		if (t->v[i].fail == F_NONE) {
+			last = p;
+			lastlen = len;
+		}
+	}
+}
+
 /* Hash all entries, the calling thread taking part in the work. */
 static void
 hashall(struct tree *t, int dirfd)
@@ -409,6 +451,7 @@ hashall(struct tree *t, int dirfd)
 	p.n = t->n;
 	p.dirfd = dirfd;
 	atomic_init(&p.next, 0);
+	checkdirs(t, dirfd);
 	nt = nworkers(t->n);
 	for (i = 1; i < nt; i++) {
 		if (pthread_create(&tid[started], NULL, worker, &p) != 0)
@@ -443,6 +486,9 @@ checkfailures(const struct tree *t, const char *name)
 	case F_TYPE:
 		hf_dieat(HF_EDATA, name, first->line, 0,
 		    "%s: not a regular file or symbolic link", sb.s);
+	case F_LINKDIR:
+		hf_dieat(HF_EDATA, name, first->line, 0,
+		    "%s: a directory on the way is a symbolic link", sb.s);
 	default:
 		hf_dieat(HF_EDATA, name, first->line, 0,
 		    "%s: larger than %llu bytes", sb.s, SIZEMAX);
@@ -467,13 +513,58 @@ sortlist(struct tree *t)
 	t->n = w;
 }
 
+/*
+ * Read the whole list, as hf_readall does, but stop at the first path
+ * longer than PATHMAX: a list of one endless line must not fill memory
+ * before readlist sees it.
+ */
+static void
+readlistfile(const char *file, int nul, struct hf_buf *in)
+{
+	FILE *fp;
+	size_t cap = 65536, n, seg = 0, i;
+	unsigned long line = 1;
+	int sepc = nul ? '\0' : '\n';
+
+	fp = hf_open(file);
+	in->name = hf_inname(file);
+	in->data = hf_malloc(cap);
+	in->len = 0;
+	for (;;) {
+		if (cap - in->len < 2) {
+			if (cap > SIZE_MAX / 2)
+				hf_die(HF_EUSAGE, "%s: input too large",
+				    in->name);
+			cap *= 2;
+			in->data = hf_realloc(in->data, cap);
+		}
+		n = fread(in->data + in->len, 1, cap - in->len - 1, fp);
+		for (i = in->len; i < in->len + n; i++) {
+			if (in->data[i] == sepc) {
+				seg = 0;
+				line++;
+			} else if (++seg > PATHMAX)
+				hf_dieat(HF_EDATA, in->name, line, 0,
+				    "path longer than %d bytes", PATHMAX);
+		}
+		in->len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp))
+		hf_dieio("%s", in->name);
+	if (fp != stdin)
+		fclose(fp);
+	in->data[in->len] = '\0';
+}
+
 static void
 pathlist(const char *file, const char *dir, int nul, struct tree *t,
     struct hf_buf *in)
 {
 	int dirfd;
 
-	hf_readall(file, in);
+	readlistfile(file, nul, in);
 	readlist(in, nul, t);
 	sortlist(t);
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
