@@ -15,6 +15,10 @@
  * merge keys add, and the length of integers, so that no input can
  * exhaust the stack, the memory or the time.
  */
+/* For madvise(2), which the arena uses when the system has it. */
+#define _DEFAULT_SOURCE
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -133,7 +137,6 @@ static struct {
 	struct nvec	 queue;
 	struct nvec	 stack;		/* open collections while parsing */
 	struct nvec	 kids;		/* their children so far */
-	struct nvec	 owned;		/* scalars whose text is libyaml's */
 	jmp_buf		 retry;
 	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
 	char		 ph[3];		/* a tab in block indentation, for libyaml */
@@ -148,6 +151,7 @@ static struct {
 	char		**akeys;	/* -a key=value */
 	size_t		 na;
 	int		 compact, multi;
+	int		 stream;	/* output may be written as made */
 } C;
 
 static const char tagpfx[] = "tag:yaml.org,2002:";
@@ -182,11 +186,31 @@ aalloc(size_t n)
 		units = 1;
 	c = C.arena;
 	if (c == NULL || c->cap - c->used < units) {
-		/* Chunks are large enough to come zeroed from mmap. */
-		cap = (1 << 20) / sizeof(max_align_t);
+		/*
+		 * Chunks double, from 256 KiB to 32 MiB, so a small document
+		 * costs little and a large one few chunks; from 256 KiB they
+		 * come zeroed from mmap.  Large ones ask for huge pages: a
+		 * page fault per 4 KiB is most of the time of a large
+		 * document otherwise.
+		 */
+		cap = c == NULL ? 256 << 10 : c->cap * sizeof(max_align_t) * 2;
+		if (cap > 32 << 20)
+			cap = 32 << 20;
+		cap /= sizeof(max_align_t);
 		if (cap < units)
 			cap = units;
 		c = hf_calloc(1, sizeof(*c) + cap * sizeof(max_align_t));
+#ifdef MADV_HUGEPAGE
+		if (cap * sizeof(max_align_t) >= 4 << 20) {
+			uintptr_t a = ((uintptr_t)c + (2 << 20) - 1) &
+			    ~(uintptr_t)((2 << 20) - 1);
+			uintptr_t e = ((uintptr_t)c->data + cap *
+			    sizeof(max_align_t)) & ~(uintptr_t)((2 << 20) - 1);
+
+			if (e > a)
+				madvise((void *)a, e - a, MADV_HUGEPAGE);
+		}
+#endif
 		c->cap = cap;
 		c->used = 0;
 		c->next = C.arena;
@@ -223,11 +247,7 @@ static void
 freedoc(void)
 {
 	struct chunk *c;
-	size_t i;
 
-	for (i = 0; i < C.owned.n; i++)
-		free(C.owned.v[i]->val);
-	C.owned.n = 0;
 	while ((c = C.arena) != NULL) {
 		C.arena = c->next;
 		free(c);
@@ -1071,10 +1091,12 @@ parsedoc(void)
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
-			/* The value libyaml allocated is kept, not copied. */
-			n->val = (char *)ev.data.scalar.value;
-			ev.data.scalar.value = NULL;
-			nvpush(&C.owned, n);
+			/*
+			 * Copied to the arena, so that libyaml's heap stays
+			 * small and its memory is reused.
+			 */
+			n->val = astrndup((char *)ev.data.scalar.value,
+			    ev.data.scalar.length);
 			n->len = ev.data.scalar.length;
 			if (C.nph > 0)
 				phfix(n, ev.data.scalar.style);
@@ -2099,6 +2121,16 @@ measure(struct node *n, int depth)
  * the node graph, because a cJSON tree of a large document would take
  * several times its memory, and because cJSON keys end at a NUL.
  */
+/* Once nothing can fail, write the output in blocks as it grows. */
+static void
+flushout(struct hf_str *b)
+{
+	if (C.stream && b->len >= 1 << 16) {
+		hf_write(b->s, b->len);
+		b->len = 0;
+	}
+}
+
 static void
 newline(struct hf_str *b, int level)
 {
@@ -2163,6 +2195,7 @@ emit(struct hf_str *b, const struct node *n, int level)
 	}
 	hf_straddc(b, obj ? '{' : '[');
 	for (i = 0; i < k; i++) {
+		flushout(b);
 		if (i > 0)
 			hf_straddc(b, ',');
 		newline(b, level + 1);
@@ -2236,6 +2269,7 @@ emittop(struct hf_str *b, struct node *root)
 	}
 	hf_straddc(b, '{');
 	for (i = 0; i < root->nout / 2 + nextra; i++) {
+		flushout(b);
 		if (i > 0)
 			hf_straddc(b, ',');
 		newline(b, 1);
@@ -2298,7 +2332,7 @@ static void
 run(void)
 {
 	yaml_event_t ev;
-	struct node *root;
+	struct node *root = NULL;
 	int ndocs = 0;
 
 	if (!yaml_parser_initialize(&C.parser))
@@ -2323,17 +2357,24 @@ run(void)
 			    "found another document (see -m)");
 		yaml_event_delete(&ev);
 		root = parsedoc();
-		document(root);
-		freedoc();
 		ndocs++;
-	}
-	if (ndocs == 0 && !C.multi) {
-		document(NULL);
-		freedoc();
+		if (C.multi) {
+			document(root);
+			freedoc();
+		}
 	}
 	if (C.phfound != C.nph)
 		phfail();
 	tabcheck();
+	if (!C.multi) {
+		/*
+		 * The whole stream is read and checked: from here on
+		 * nothing can fail, so the output may go out as it is made.
+		 */
+		C.stream = 1;
+		document(root);
+		freedoc();
+	}
 	yaml_parser_delete(&C.parser);
 	C.parserok = 0;
 }
@@ -2404,7 +2445,6 @@ main(int argc, char *argv[])
 	hf_buffree(&C.in);
 	free(C.akeys);
 	free(C.kids.v);
-	free(C.owned.v);
 	free(C.queue.v);
 	free(C.stack.v);
 	free(C.spans);
