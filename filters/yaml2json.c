@@ -2340,8 +2340,14 @@ run(void)
 	C.parserok = 1;
 	yaml_parser_set_input_string(&C.parser,
 	    (const unsigned char *)C.in.data, C.in.len);
-	/* Python reads UTF-8 only: no UTF-16 by byte order mark. */
-	yaml_parser_set_encoding(&C.parser, YAML_UTF8_ENCODING);
+	/*
+	 * Python reads UTF-8 only: no UTF-16 by byte order mark. A UTF-8
+	 * mark is left for libyaml to find, which skips it cleanly; with the
+	 * encoding set, it would count as a column and shift the indentation
+	 * of the first line.
+	 */
+	if (C.in.len < 3 || memcmp(C.in.data, "\xef\xbb\xbf", 3) != 0)
+		yaml_parser_set_encoding(&C.parser, YAML_UTF8_ENCODING);
 	nextevent(&ev);
 	yaml_event_delete(&ev);
 	for (;;) {
