@@ -273,6 +273,12 @@ hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
 # left alone (mtime included), differing ones only with FORCE=1.
 hf_install() {
 	[ -d "$HF_OUT" ] || mkdir -p "$HF_OUT" || return 2
+	# The copy directory of an install that was killed: its process is
+	# gone, so nothing will rename or remove it.
+	for htmp in "$HF_OUT"/.handoff.*; do
+		[ -d "$htmp" ] && ! kill -0 "${htmp##*.}" 2>/dev/null &&
+		    rm -rf "$htmp"
+	done
 	hrefused= hnew=
 	set --
 	for hf in $HF_FILES; do
@@ -857,47 +863,59 @@ hf_tool = $(filter /%,$(wildcard $1))
 # failure leaves, and only the install into OUT needs to be atomic.
 HF_RUN = @eval "$$HF_LIB";
 
+# Each file is written under a temporary name and renamed: a run killed
+# by a signal, which .DELETE_ON_ERROR cannot catch, must not leave a
+# truncated file that looks up to date to the next run.
 $(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HANDOFF_MK) $(HF_MAN_FILE) \
 		$(call hf_tool,$(YAML2JSON)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_manifest "$@" $(HF_SC) $(HF_T_MAN)
+	$(HF_RUN) hf_mk_manifest "$@.tmp" $(HF_SC) $(HF_T_MAN) && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 $(HF_P)/artifact-tree.json: $(HF_S)/tree $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(TREEHASH)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_tree "$@" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
-	    $(HF_T_TREE) $(HF_TREE_COMMIT)
+	$(HF_RUN) hf_mk_tree "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
+	    $(HF_T_TREE) $(HF_TREE_COMMIT) && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 $(HF_P)/events.jsonl: $(HF_S)/events $(HANDOFF_MK) $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_events "$@" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV)
+	$(HF_RUN) hf_mk_events "$@.tmp" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV) && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 $(HF_P)/namespace.json: $(HF_S)/namespace $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(NSGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_ns "$@" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS)
+	$(HF_RUN) hf_mk_ns "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS) && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 $(HF_P)/version-matrix.md: $(HF_S)/matrix $(HANDOFF_MK) $(HF_P)/namespace.json \
 		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
 		$(if $(HF_NOGIT),$(wildcard $(HF_FD)/versions)) \
 		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_matrix "$@" "$(HF_P)/artifact-manifest.json" \
-	    "$(HF_P)/namespace.json"
+	$(HF_RUN) hf_mk_matrix "$@.tmp" "$(HF_P)/artifact-manifest.json" \
+	    "$(HF_P)/namespace.json" && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 $(HF_P)/generate.sh: $(HF_S)/generate $(HANDOFF_MK) $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
-	$(HF_RUN) hf_mk_generate "$@" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID))
+	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
+	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
 # verification.md is the record of a test run, so an existing one is kept
 # (copied) unless TEST_CMD asks for a new run; make verification always
 # runs.
 $(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) $(HF_VFROM) \
 		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@"; \
-	    else hf_mk_verification "$@" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi
+	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@.tmp"; \
+	    else hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi && \
+	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
 
-# Installing: the stamp is per OUT, and is forced while a file is missing.
+# Installing: the stamp is per OUT, and is forced while a file is missing
+# or the copy directory of a killed install is left to remove.
 HF_INST := $(HF_B)/installed/$(subst /,_,$(HF_OUT))
 HF_OUTFILES := $(addprefix $(HF_OUT)/,$(HF_FILES))
 $(HF_INST): $(addprefix $(HF_P)/,$(HF_FILES)) $(wildcard $(HF_OUTFILES)) \
-		$(if $(filter-out $(wildcard $(HF_OUTFILES)),$(HF_OUTFILES)),hf-force)
+		$(if $(filter-out $(wildcard $(HF_OUTFILES)),$(HF_OUTFILES)),hf-force) \
+		$(if $(wildcard $(HF_OUT)/.handoff.*),hf-force)
 	@eval "$$HF_LIB"; { [ -d "$(@D)" ] || mkdir -p "$(@D)"; } && hf_install && : >"$@"
 
 handoff: $(HF_INST)
