@@ -8,7 +8,11 @@
 # A target is built only when its filter's source exists.  Each runs for
 # FUZZ_SECONDS, from its seeds (tests/fuzz/seeds/TARGET, made by
 # tests/fuzz/seeds.sh) and the corpus it grew before (build/fuzz/corpus);
-# crashing inputs land in build/fuzz/crashes.  The summary gives, per
+# crashing inputs land in build/fuzz/crashes.  A run that ends with an
+# error leaves its allocations behind (the longjmp skips the frees that
+# exit would make moot), so a long session can reach -rss_limit_mb: an
+# oom- artifact whose input alone runs in a few MiB is that, not a bug.
+# The summary gives, per
 # target, the executions and the coverage libFuzzer reached (cov: edges,
 # ft: features).
 
