@@ -92,12 +92,6 @@ struct ns {
 };
 
 /* One line of a buffer, without its newline. */
-struct line {
-	const char	*s;
-	size_t		 len;
-	unsigned long	 no;
-};
-
 /* State of the scan for fenced code blocks. */
 struct fence {
 	int		 open;		/* inside a fenced block */
@@ -117,22 +111,6 @@ usage(FILE *fp)
 	if (fp == stdout)
 		hf_exit(HF_OK);
 	hf_exit(HF_EUSAGE);
-}
-
-/* Step to the next line of b; returns 0 at the end of the buffer. */
-static int
-nextline(const struct hf_buf *b, size_t *pos, struct line *l)
-{
-	const char *nl;
-
-	if (*pos >= b->len)
-		return 0;
-	l->s = b->data + *pos;
-	nl = memchr(l->s, '\n', b->len - *pos);
-	l->len = nl != NULL ? (size_t)(nl - l->s) : b->len - *pos;
-	*pos += l->len + (nl != NULL);
-	l->no++;
-	return 1;
 }
 
 static int
@@ -223,7 +201,7 @@ pinfree(struct pinset *ps)
  * block, so whatever generation accepts, extraction reads back.
  */
 static void
-pinline(struct pinset *ps, const char *name, const struct line *l)
+pinline(struct pinset *ps, const char *name, const struct hf_line *l)
 {
 	const char *eq, *v, *end = l->s + l->len;
 	const struct pin *first;
@@ -271,12 +249,12 @@ static void
 readpins(const char *path, struct pinset *ps)
 {
 	struct hf_buf b;
-	struct line l;
+	struct hf_line l;
 	size_t pos = 0, i;
 
 	hf_readall(path, &b);
 	l.no = 0;
-	while (nextline(&b, &pos, &l)) {
+	while (hf_nextline(&b, &pos, &l)) {
 		for (i = 0; i < l.len && (l.s[i] == ' ' || l.s[i] == '\t'); i++)
 			continue;
 		if (i == l.len || l.s[0] == '#')
@@ -298,7 +276,7 @@ readpins(const char *path, struct pinset *ps)
  * exactly "versions".
  */
 static int
-fenceopen(const struct line *l, struct fence *f)
+fenceopen(const struct hf_line *l, struct fence *f)
 {
 	size_t i = 0, n, s, e;
 
@@ -328,7 +306,7 @@ fenceopen(const struct line *l, struct fence *f)
 
 /* Does l close the open block f? */
 static int
-fenceclose(const struct line *l, const struct fence *f)
+fenceclose(const struct hf_line *l, const struct fence *f)
 {
 	size_t i = 0, n;
 
@@ -353,13 +331,13 @@ static void
 scanblocks(const struct hf_buf *b, struct pinset *ps)
 {
 	struct fence f;
-	struct line l, body;
+	struct hf_line l, body;
 	unsigned long found = 0;
 	size_t pos = 0, npins = 0, i;
 
 	memset(&f, 0, sizeof(f));
 	l.no = 0;
-	while (nextline(b, &pos, &l)) {
+	while (hf_nextline(b, &pos, &l)) {
 		if (!f.open) {
 			if (!fenceopen(&l, &f) || !f.versions)
 				continue;

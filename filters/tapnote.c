@@ -92,13 +92,6 @@ struct opts {
 	const char	*rerun;
 };
 
-/* One line of a buffer, without its newline or a final carriage return. */
-struct line {
-	const char	*s;
-	size_t		 len;
-	unsigned long	 no;
-};
-
 static void
 usage(FILE *fp)
 {
@@ -110,20 +103,14 @@ usage(FILE *fp)
 	hf_exit(HF_EUSAGE);
 }
 
+/* The next line of b, without a final carriage return. */
 static int
-nextline(const struct hf_buf *b, size_t *pos, struct line *l)
+nextline(const struct hf_buf *b, size_t *pos, struct hf_line *l)
 {
-	const char *nl;
-
-	if (*pos >= b->len)
+	if (!hf_nextline(b, pos, l))
 		return 0;
-	l->s = b->data + *pos;
-	nl = memchr(l->s, '\n', b->len - *pos);
-	l->len = nl != NULL ? (size_t)(nl - l->s) : b->len - *pos;
-	*pos += l->len + (nl != NULL);
 	if (l->len > 0 && l->s[l->len - 1] == '\r')
 		l->len--;
-	l->no++;
 	return 1;
 }
 
@@ -302,7 +289,7 @@ addnum(struct hf_str *o, unsigned long v)
 
 /* A test line: "ok" or "not ok", number, description, directive. */
 static void
-testline(struct run *r, const char *name, const struct line *l)
+testline(struct run *r, const char *name, const struct hf_line *l)
 {
 	const char *s = l->s;
 	size_t n = l->len, i, k, dend, reason;
@@ -397,7 +384,7 @@ testline(struct run *r, const char *name, const struct line *l)
  * not one.  "1..0 # SKIP reason" skips the whole run.
  */
 static int
-planline(struct run *r, const char *name, const struct line *l)
+planline(struct run *r, const char *name, const struct hf_line *l)
 {
 	const char *s = l->s;
 	size_t n = l->len, i, k, reason;
@@ -433,7 +420,7 @@ planline(struct run *r, const char *name, const struct line *l)
 
 /* Is l (after at) "---" or "..." alone, the bounds of a YAML block? */
 static int
-yamlmark(const struct line *l, size_t at, const char *mark)
+yamlmark(const struct hf_line *l, size_t at, const char *mark)
 {
 	size_t e = l->len;
 
@@ -459,7 +446,7 @@ istestline(const char *s, size_t n)
 static void
 readtap(struct run *r, const struct hf_buf *b)
 {
-	struct line l;
+	struct hf_line l;
 	size_t pos = 0, ind;
 	unsigned long yaml = 0;		/* line of the open YAML block */
 	unsigned long lasttest = 0;	/* line of the last top-level test */
@@ -601,7 +588,7 @@ judge(struct run *r)
 }
 
 static char *
-field(const char *s, size_t n, const char *name, const struct line *l,
+field(const char *s, size_t n, const char *name, const struct hf_line *l,
     const char *what)
 {
 	size_t i;
@@ -627,7 +614,7 @@ static struct scenario *
 readscen(const char *path, size_t *np)
 {
 	struct hf_buf b;
-	struct line l;
+	struct hf_line l;
 	struct scenario *sc = NULL, *x;
 	const char *tab[3];
 	size_t pos = 0, n = 0, cap = 0, i, nf;

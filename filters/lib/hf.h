@@ -87,6 +87,17 @@ void	 hf_buffree(struct hf_buf *);
 const char *hf_inname(const char *);
 /* Open path for reading, or stdin for NULL or "-"; exit 2 on failure. */
 FILE	*hf_open(const char *);
+/* One line of a buffer: its bytes without the newline, and its number. */
+struct hf_line {
+	const char	*s;
+	size_t		 len;
+	unsigned long	 no;
+};
+/*
+ * Step l to the next line of b, starting at *pos (0 and a zeroed l for the
+ * first); returns 0 at the end. A last line without a newline counts.
+ */
+int	 hf_nextline(const struct hf_buf *, size_t *, struct hf_line *);
 /*
  * Split a "key=value" string in place; returns the value, or NULL when
  * there is no '=' or the key is empty.

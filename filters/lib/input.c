@@ -80,3 +80,18 @@ hf_splitkv(char *s)
 	*eq = '\0';
 	return eq + 1;
 }
+
+int
+hf_nextline(const struct hf_buf *b, size_t *pos, struct hf_line *l)
+{
+	const char *nl;
+
+	if (*pos >= b->len)
+		return 0;
+	l->s = b->data + *pos;
+	nl = memchr(l->s, '\n', b->len - *pos);
+	l->len = nl != NULL ? (size_t)(nl - l->s) : b->len - *pos;
+	*pos += l->len + (nl != NULL);
+	l->no++;
+	return 1;
+}
