@@ -2,7 +2,10 @@
  * Reading input: a whole file or standard input into memory, and the small
  * parsing chores every filter repeats.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +39,16 @@ hf_open(const char *path)
 void
 hf_readall(const char *path, struct hf_buf *b)
 {
+	struct stat st;
 	FILE *fp;
 	size_t cap = 65536, n;
 
 	fp = hf_open(path);
 	b->name = hf_inname(path);
+	/* A regular file's size is known: read it in one go. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 2;
 	b->data = hf_malloc(cap);
 	b->len = 0;
 	for (;;) {

@@ -267,11 +267,14 @@ number(struct hf_str *b, double d)
 static void
 newline(struct hf_str *b, int indent, int level)
 {
-	int i;
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)indent * (size_t)level, k;
 
 	hf_straddc(b, '\n');
-	for (i = 0; i < indent * level; i++)
-		hf_straddc(b, ' ');
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		hf_stradd(b, spaces, k);
+	}
 }
 
 static void
