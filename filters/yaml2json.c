@@ -1136,7 +1136,9 @@ parsedoc(void)
 			n = stack->v[--stack->n];
 			k = C.kids.n - n->n;
 			n->v = aalloc((k ? k : 1) * sizeof(*n->v));
-			memcpy(n->v, C.kids.v + n->n, k * sizeof(*n->v));
+			/* An empty collection may come before any list exists. */
+			if (k > 0)
+				memcpy(n->v, C.kids.v + n->n, k * sizeof(*n->v));
 			C.kids.n = n->n;
 			n->n = k;
 			n = NULL;
