@@ -589,3 +589,14 @@ replay() {
 	done
 	[ "$n" -gt 0 ] || skip "no fuzz target built (make fuzz-build)"
 }
+
+@test "yaml2json: empty collections before any other (once undefined behaviour)" {
+	printf '[]\n' >"$D/seq.yaml"
+	hostile 'yaml2json -c "$D/seq.yaml"'
+	accepted
+	assert_output '[]'
+	printf '{}\n--- [[], {a: []}]\n' >"$D/multi.yaml"
+	hostile 'yaml2json -m "$D/multi.yaml"'
+	accepted
+	assert_output $'{}\n[[],{"a":[]}]'
+}
