@@ -152,7 +152,7 @@ setup() {
 	local usage synopsis
 	usage=$(printf '%s\n' "$output" | sed 's/^usage: *//; s/^ *//' |
 	    tr -s ' \t\n' '   ')
-	synopsis=$(mandoc -Tascii "$TOP/man/treehash.1" | col -bx |
+	synopsis=$(mandoc -Tascii "$TOP/man/treehash.1" | sed "s/.\x08//g" |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
 	    sed 's/^ *//' | tr -s ' \t\n' '   ')
 	assert_equal "$usage" "$synopsis"
