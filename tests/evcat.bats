@@ -8,20 +8,6 @@ bats_require_minimum_version 1.5.0
 NS045=(-p spec-kitty -f 045-mission-handoff-package-version-matrix -b 2.x
     -s 21ed0738f009ca35a2927528238a48778e41f1d4)
 
-# evfail STATUS MESSAGE: the last run failed with STATUS, printed exactly
-# MESSAGE on stderr and nothing at all on stdout.
-evfail() {
-	[ "$status" -eq "$1" ] || {
-		echo "status $status, expected $1; stderr: $stderr" >&2
-		return 1
-	}
-	[ -z "$output" ] || { echo "stdout not empty: $output" >&2; return 1; }
-	[ "$stderr" = "$2" ] || {
-		printf 'stderr:   %s\nexpected: %s\n' "$stderr" "$2" >&2
-		return 1
-	}
-}
-
 @test "-h prints the usage on stdout; bad usage exits 2 with it on stderr" {
 	run --separate-stderr evcat -h
 	assert_success
@@ -72,7 +58,7 @@ CASES
 	# printf-format input | message after "evcat: <stdin>:"
 	while IFS='|' read -r in want; do
 		run --separate-stderr evcat < <(printf "$in")
-		evfail 1 "evcat: <stdin>:$want" || { echo "input: $in" >&2; false; }
+		fails_with 1 "evcat: <stdin>:$want" || { echo "input: $in" >&2; false; }
 	done <<'CASES'
 \n|1: blank line
 {"event_id":"a"}\n\n{"event_id":"b"}\n|2: blank line
@@ -113,9 +99,9 @@ CASES
 	done >"$f"
 	printf '{"event_id":"id7"}\n' >>"$f"
 	run --separate-stderr evcat "$f"
-	evfail 1 "evcat: $f:20001: duplicate event_id id7 (first on line 7)"
+	fails_with 1 "evcat: $f:20001: duplicate event_id id7 (first on line 7)"
 	run --separate-stderr bash -c 'cat "$1" | evcat' _ "$f"
-	evfail 1 "evcat: <stdin>:20001: duplicate event_id id7 (first on line 7)"
+	fails_with 1 "evcat: <stdin>:20001: duplicate event_id id7 (first on line 7)"
 }
 
 @test "lines that cJSON accepts pass, though strict JSON would refuse them" {
@@ -136,13 +122,13 @@ sys.stdout.write(head + "x" * (n - len(head) - 2) + "\"}" + sys.argv[2])' "$@"
 	evcat "$BATS_TEST_TMPDIR/at" | cmp - "$BATS_TEST_TMPDIR/at"
 	mk 4194305 $'\n' >"$BATS_TEST_TMPDIR/past"
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR/past"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/past:1: line longer than 4194304 bytes"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/past:1: line longer than 4194304 bytes"
 	# Through a pipe, and with no final newline, the same.
 	run --separate-stderr bash -c 'cat "$1" | evcat' _ "$BATS_TEST_TMPDIR/past"
-	evfail 1 "evcat: <stdin>:1: line longer than 4194304 bytes"
+	fails_with 1 "evcat: <stdin>:1: line longer than 4194304 bytes"
 	mk 4194305 '' >"$BATS_TEST_TMPDIR/past"
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR/past"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/past:1: line longer than 4194304 bytes"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/past:1: line longer than 4194304 bytes"
 }
 
 @test "limit: nesting 1000 deep passes, 1001 and 200000 deep fail fast" {
@@ -155,17 +141,17 @@ print(sys.argv[2] + "[" * (n - 1) + "]" * (n - 1) + "}")' "$@"
 	evcat "$BATS_TEST_TMPDIR/at" | cmp - "$BATS_TEST_TMPDIR/at"
 	deep 1001 '{"event_id":"a","x":' >"$BATS_TEST_TMPDIR/past"
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR/past"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/past:1:1020: nested deeper than 1000 levels"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/past:1:1020: nested deeper than 1000 levels"
 	# A tab in a string sends the line to cJSON; the message is the same.
 	deep 1001 '{"event_id":"a	","x":' >"$BATS_TEST_TMPDIR/past"
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR/past"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/past:1:1021: nested deeper than 1000 levels"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/past:1:1021: nested deeper than 1000 levels"
 	deep 200000 '{"event_id":"a","x":' >"$BATS_TEST_TMPDIR/huge"
 	run --separate-stderr timeout 10 evcat "$BATS_TEST_TMPDIR/huge"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/huge:1:1020: nested deeper than 1000 levels"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/huge:1:1020: nested deeper than 1000 levels"
 	deep 200000 '{"event_id":"a	","x":' >"$BATS_TEST_TMPDIR/huge"
 	run --separate-stderr timeout 10 evcat "$BATS_TEST_TMPDIR/huge"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/huge:1:1021: nested deeper than 1000 levels"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/huge:1:1021: nested deeper than 1000 levels"
 }
 
 @test "bootstrap: -n writes the golden event" {
@@ -210,34 +196,34 @@ EOF
 
 @test "bootstrap: each missing option is named; bad -t; exit 2" {
 	run --separate-stderr evcat -n
-	evfail 2 "evcat: the bootstrap event needs -p project_scope_id
+	fails_with 2 "evcat: the bootstrap event needs -p project_scope_id
 evcat: the bootstrap event needs -f feature_slug
 evcat: the bootstrap event needs -b source_branch
 evcat: the bootstrap event needs -s source_commit"
 	run --separate-stderr evcat -p p -f f -s s </dev/null
-	evfail 2 "evcat: the bootstrap event needs -b source_branch"
+	fails_with 2 "evcat: the bootstrap event needs -b source_branch"
 	run --separate-stderr evcat -n -p p -f f -b b -s s -A ''
-	evfail 2 "evcat: the bootstrap event needs a non-empty -A actor"
+	fails_with 2 "evcat: the bootstrap event needs a non-empty -A actor"
 	for t in 2026-02-23 2026-02-23T19:37:40 2026-02-30T00:00:00Z \
 	    '2026-02-23T19:37:40+00:00' 1969-12-31T23:59:59Z; do
 		run --separate-stderr evcat -n -p p -f f -b b -s s -t "$t"
-		evfail 2 "evcat: -t $t: not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"
+		fails_with 2 "evcat: -t $t: not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"
 	done
 	SOURCE_DATE_EPOCH=x run --separate-stderr evcat -n -p p -f f -b b -s s
-	evfail 2 "evcat: SOURCE_DATE_EPOCH: not a number of seconds: x"
+	fails_with 2 "evcat: SOURCE_DATE_EPOCH: not a number of seconds: x"
 }
 
 @test "I/O errors exit 2" {
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR/nonexistent"
-	evfail 2 "evcat: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
+	fails_with 2 "evcat: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
 	run --separate-stderr evcat "$BATS_TEST_TMPDIR"
-	evfail 2 "evcat: $BATS_TEST_TMPDIR: Is a directory"
+	fails_with 2 "evcat: $BATS_TEST_TMPDIR: Is a directory"
 	run --separate-stderr evcat -c "$BATS_TEST_TMPDIR/nonexistent" /dev/null
-	evfail 2 "evcat: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
+	fails_with 2 "evcat: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
 	[ -w /dev/full ] || skip "no /dev/full"
 	run --separate-stderr bash -c 'evcat "$1" >/dev/full' _ \
 	    "$FIXTURES/evcat/sample.jsonl"
-	evfail 2 "evcat: stdout: No space left on device"
+	fails_with 2 "evcat: stdout: No space left on device"
 }
 
 @test "compare: identical, appended, rewritten, with their statuses" {
@@ -285,9 +271,9 @@ CASES
 	assert_equal "$output" identical
 	printf '{"event_id":"a"}\n{"x":1}\n' >"$BATS_TEST_TMPDIR/bad"
 	run --separate-stderr evcat -c "$BATS_TEST_TMPDIR/bad" "$s"
-	evfail 1 "evcat: $BATS_TEST_TMPDIR/bad:2: no event_id"
+	fails_with 1 "evcat: $BATS_TEST_TMPDIR/bad:2: no event_id"
 	run --separate-stderr evcat -c "$s" <"$BATS_TEST_TMPDIR/bad"
-	evfail 1 "evcat: <stdin>:2: no event_id"
+	fails_with 1 "evcat: <stdin>:2: no event_id"
 }
 
 @test "corpus 045: the committed events are 24 behind the later log" {

@@ -27,3 +27,19 @@ corpus_or_skip() {
 pyyaml_or_skip() {
 	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3-yaml not present"
 }
+
+# fails_with STATUS MESSAGE: the last `run --separate-stderr` exited with
+# STATUS, printed exactly MESSAGE on stderr and nothing at all on stdout.
+# bats' run sets status, output and stderr.
+# shellcheck disable=SC2154
+fails_with() {
+	[ "$status" -eq "$1" ] || {
+		echo "status $status, expected $1; stderr: $stderr" >&2
+		return 1
+	}
+	[ -z "$output" ] || { echo "stdout not empty: $output" >&2; return 1; }
+	[ "$stderr" = "$2" ] || {
+		printf 'stderr:   %s\nexpected: %s\n' "$stderr" "$2" >&2
+		return 1
+	}
+}

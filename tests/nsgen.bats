@@ -11,20 +11,6 @@ GOOD=(project_scope_id=spec-kitty
     source_branch=2.x source_commit=$C40 mission_key=software-dev
     manifest_version=1 generated_at=2026-02-23T19:37:40Z)
 
-# nsfail STATUS MESSAGE: the last run failed with STATUS, printed exactly
-# MESSAGE on stderr and nothing on stdout.
-nsfail() {
-	[ "$status" -eq "$1" ] || {
-		echo "status $status, expected $1; stderr: $stderr" >&2
-		return 1
-	}
-	[ -z "$output" ] || { echo "stdout not empty: $output" >&2; return 1; }
-	[ "$stderr" = "$2" ] || {
-		printf 'stderr:   %s\nexpected: %s\n' "$stderr" "$2" >&2
-		return 1
-	}
-}
-
 # The good namespace with one key replaced (or, with no '=', removed).
 with() {
 	local k=${1%%=*} kv
@@ -102,7 +88,7 @@ print(json.dumps(ns, indent=2))' "${GOOD[@]}" >"$BATS_TEST_TMPDIR/py"
 	while IFS='|' read -r kv want; do
 		mapfile -t args < <(with "$kv")
 		run --separate-stderr nsgen "${args[@]}"
-		nsfail 1 "nsgen: $want" || { echo "case: $kv" >&2; false; }
+		fails_with 1 "nsgen: $want" || { echo "case: $kv" >&2; false; }
 	done <<'CASES'
 project_scope_id=|project_scope_id: "": empty value
 project_scope_id=.hidden|project_scope_id: ".hidden": must not begin with '.'
@@ -188,7 +174,7 @@ CASES
 @test "control characters, controls in stdin, NUL bytes" {
 	run --separate-stderr nsgen "${GOOD[@]:0:2}" "source_branch=a"$'\t'"b" \
 	    "${GOOD[@]:3}"
-	nsfail 1 "nsgen: source_branch: \"a\\tb\": control character 0x09"
+	fails_with 1 "nsgen: source_branch: \"a\\tb\": control character 0x09"
 	run --separate-stderr bash -c 'printf "feature_slug=a\\0b\\n" | nsgen'
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
@@ -197,19 +183,19 @@ CASES
 
 @test "unknown, repeated and malformed keys, from arguments and stdin" {
 	run --separate-stderr nsgen "${GOOD[@]}" colour=red
-	nsfail 1 'nsgen: "colour": unknown key'
+	fails_with 1 'nsgen: "colour": unknown key'
 	run --separate-stderr nsgen "${GOOD[@]}" feature_slug=045-mission-handoff-package-version-matrix
-	nsfail 1 "nsgen: feature_slug: given more than once"
+	fails_with 1 "nsgen: feature_slug: given more than once"
 	run --separate-stderr nsgen "${GOOD[@]}" step_id=plan step_id=
-	nsfail 1 "nsgen: step_id: given more than once"
+	fails_with 1 "nsgen: step_id: given more than once"
 	run --separate-stderr nsgen "${GOOD[@]}" oops
-	nsfail 1 'nsgen: "oops": not key=value'
+	fails_with 1 'nsgen: "oops": not key=value'
 	run --separate-stderr nsgen "${GOOD[@]}" =x
-	nsfail 1 'nsgen: "=x": not key=value'
+	fails_with 1 'nsgen: "=x": not key=value'
 	run --separate-stderr nsgen "${GOOD[@]}" Feature_Slug=x
-	nsfail 1 'nsgen: "Feature_Slug": unknown key'
+	fails_with 1 'nsgen: "Feature_Slug": unknown key'
 	run --separate-stderr bash -c 'printf "%s\n" "$@" schema_version=1 | nsgen' _ "${GOOD[@]}"
-	nsfail 1 'nsgen: <stdin>:8: "schema_version": unknown key'
+	fails_with 1 'nsgen: <stdin>:8: "schema_version": unknown key'
 }
 
 @test "-m: step_id must be a step of required_by_step" {
@@ -219,7 +205,7 @@ CASES
 		assert_success
 	done
 	run --separate-stderr nsgen -m "$m" "${GOOD[@]}" step_id=review
-	nsfail 1 "nsgen: step_id: \"review\": not a step of $m"
+	fails_with 1 "nsgen: step_id: \"review\": not a step of $m"
 	# Without a step_id, the manifest is still read and checked.
 	run nsgen -m "$m" "${GOOD[@]}"
 	assert_success
@@ -228,15 +214,15 @@ CASES
 @test "-m: a bad manifest is bad input; a missing one an I/O error" {
 	printf '{\n  "required_by_step": [1,\n' >"$BATS_TEST_TMPDIR/trunc.json"
 	run --separate-stderr nsgen -m "$BATS_TEST_TMPDIR/trunc.json" "${GOOD[@]}"
-	nsfail 1 "nsgen: $BATS_TEST_TMPDIR/trunc.json:3:1: invalid JSON"
+	fails_with 1 "nsgen: $BATS_TEST_TMPDIR/trunc.json:3:1: invalid JSON"
 	printf '{"required_by_step": ["plan"]}\n' >"$BATS_TEST_TMPDIR/list.json"
 	run --separate-stderr nsgen -m "$BATS_TEST_TMPDIR/list.json" "${GOOD[@]}"
-	nsfail 1 "nsgen: $BATS_TEST_TMPDIR/list.json: no required_by_step object"
+	fails_with 1 "nsgen: $BATS_TEST_TMPDIR/list.json: no required_by_step object"
 	printf '[]\n' >"$BATS_TEST_TMPDIR/arr.json"
 	run --separate-stderr nsgen -m "$BATS_TEST_TMPDIR/arr.json" "${GOOD[@]}"
-	nsfail 1 "nsgen: $BATS_TEST_TMPDIR/arr.json: no required_by_step object"
+	fails_with 1 "nsgen: $BATS_TEST_TMPDIR/arr.json: no required_by_step object"
 	run --separate-stderr nsgen -m "$BATS_TEST_TMPDIR/none.json" "${GOOD[@]}"
-	nsfail 2 "nsgen: $BATS_TEST_TMPDIR/none.json: No such file or directory"
+	fails_with 2 "nsgen: $BATS_TEST_TMPDIR/none.json: No such file or directory"
 }
 
 @test "limit: a value of 255 bytes passes, 256 fails, on stdin as well" {
@@ -246,7 +232,7 @@ CASES
 	assert_equal "$status" 0
 	mapfile -t args < <(with "feature_slug=${v255}b")
 	run --separate-stderr nsgen "${args[@]}"
-	nsfail 1 "nsgen: feature_slug: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
+	fails_with 1 "nsgen: feature_slug: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
 	run --separate-stderr bash -c 'printf "%s\n" "$@" | nsgen' _ \
 	    "${args[@]:0:6}" "feature_slug=$v255"
 	assert_equal "$status" 0
@@ -255,7 +241,7 @@ CASES
 	mapfile -t args < <(with "source_branch=$long")
 	run --separate-stderr bash -c 'printf "%s\n" "$@" | nsgen' _ \
 	    "${args[@]}"
-	nsfail 1 "nsgen: <stdin>:7: source_branch: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
+	fails_with 1 "nsgen: <stdin>:7: source_branch: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
 }
 
 @test "limit: 65536 bytes of standard input pass, one more fails at once" {
@@ -271,13 +257,13 @@ sys.stdout.write("#" + "x" * n + "\n" + body)' "$@"
 	assert_equal "$status" 0
 	pad 65537 "${GOOD[@]}" >"$BATS_TEST_TMPDIR/past"
 	run --separate-stderr nsgen <"$BATS_TEST_TMPDIR/past"
-	nsfail 1 "nsgen: <stdin>: more than 65536 bytes of input"
+	fails_with 1 "nsgen: <stdin>: more than 65536 bytes of input"
 	run --separate-stderr timeout 10 bash -c 'yes | tr -d "\n" | nsgen'
-	nsfail 1 "nsgen: <stdin>: more than 65536 bytes of input"
+	fails_with 1 "nsgen: <stdin>: more than 65536 bytes of input"
 }
 
 @test "I/O: a write error on stdout exits 2" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	run --separate-stderr bash -c 'nsgen "$@" >/dev/full' _ "${GOOD[@]}"
-	nsfail 2 "nsgen: stdout: No space left on device"
+	fails_with 2 "nsgen: stdout: No space left on device"
 }
