@@ -545,6 +545,28 @@ export HF_LIB := $(value HF_LIB_TEXT)
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing.
 define HF_PROBE_TEXT
+# The mission a meta.json on stdin names: "mission", else "mission_type",
+# else spec-kitty's own default for a feature that names none (as for a
+# feature with no meta.json at all). The file is
+# small and flat, so a shell match stands in for a JSON parser here.
+hf_mission_of() {
+	hmeta=$(cat)
+	for hk in mission mission_type; do
+		case $hmeta in
+		*"\"$hk\":"*)
+			hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
+			case $hv in \"*) hv=${hv#\"}; echo "${hv%%\"*}"; return ;; esac ;;
+		esac
+	done
+	echo software-dev
+}
+# Prints the probe's error line and fails unless $1 is a mission name.
+hf_mission_ok() {
+	case $1 in
+	*[!A-Za-z0-9._-]*|.*)
+		echo "ERR MISSION=$1 is not a mission name (set MISSION)"; return 1 ;;
+	esac
+}
 hf_probe() {
 	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
 	if [ -n "$HF_NOGIT" ]; then hf_probe_files; return; fi
@@ -570,20 +592,10 @@ EOF
 	[ -n "$hevoid" ] && hevtime=$(hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl")
 	hm=$HF_MISSION
 	if [ -z "$hm" ] && [ -n "$hmetaoid" ]; then
-		hmeta=$(hf_git cat-file blob "$hmetaoid")
-		for hk in mission mission_type; do
-			case $hmeta in
-			*"\"$hk\":"*)
-				hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
-				case $hv in \"*) hv=${hv#\"}; hm=${hv%%\"*}; break ;; esac ;;
-			esac
-		done
+		hm=$(hf_git cat-file blob "$hmetaoid" | hf_mission_of)
 	fi
-	# spec-kitty's own default for a feature that names no mission.
 	[ -n "$hm" ] || hm=software-dev
-	case $hm in
-	*[!A-Za-z0-9._-]*|.*) echo "ERR MISSION=$hm is not a mission name (set MISSION)"; return ;;
-	esac
+	hf_mission_ok "$hm" || return
 	hsc=$HF_SC
 	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
 	    hsc=$(hf_jget "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit) || hsc=
@@ -679,19 +691,10 @@ hf_probe_files() {
 	esac
 	hm=$HF_MISSION
 	if [ -z "$hm" ] && [ -f "$HF_ROOT/meta.json" ]; then
-		hmeta=$(cat "$HF_ROOT/meta.json")
-		for hk in mission mission_type; do
-			case $hmeta in
-			*"\"$hk\":"*)
-				hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
-				case $hv in \"*) hv=${hv#\"}; hm=${hv%%\"*}; break ;; esac ;;
-			esac
-		done
+		hm=$(hf_mission_of <"$HF_ROOT/meta.json")
 	fi
 	[ -n "$hm" ] || hm=software-dev
-	case $hm in
-	*[!A-Za-z0-9._-]*|.*) echo "ERR MISSION=$hm is not a mission name (set MISSION)"; return ;;
-	esac
+	hf_mission_ok "$hm" || return
 	hman=$HF_MAN_FILE
 	if [ -z "$hman" ]; then
 		for hp in src/specify_cli/missions/$hm/expected-artifacts.yaml \
