@@ -91,7 +91,8 @@ DEPS_TEST = \
 	'shellcheck:command -v shellcheck' \
 	'git:command -v git' \
 	'python3-yaml:/usr/bin/python3 -c "import yaml"' \
-	'cmark-gfm:command -v cmark-gfm'
+	'cmark-gfm:command -v cmark-gfm' \
+	'time:test -x /usr/bin/time'
 
 define install-missing
 	@missing=; \
