@@ -560,6 +560,17 @@ hf_mission_of() {
 	done
 	echo software-dev
 }
+# The files' timestamps from the times of their inputs (source commit, tree,
+# events; no events: the source commit's), and the namespace's, which is
+# the newest of all.
+hf_times() {
+	hev=${3:-$1}
+	hns=$1
+	[ "$2" -gt "$hns" ] && hns=$2
+	[ "$hev" -gt "$hns" ] && hns=$hev
+	echo "T_MAN=$(hf_iso "$1") T_TREE=$(hf_iso "$2")" \
+	    "T_EV=$(hf_iso "$hev") T_NS=$(hf_iso "$hns")"
+}
 # Prints the probe's error line and fails unless $1 is a mission name.
 hf_mission_ok() {
 	case $1 in
@@ -672,14 +683,9 @@ EOF
 		esac
 		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH hevtime=$SOURCE_DATE_EPOCH
 	fi
-	[ -n "$hevtime" ] || hevtime=$hsctime
-	hnst=$hsctime
-	[ "$httime" -gt "$hnst" ] && hnst=$httime
-	[ "$hevtime" -gt "$hnst" ] && hnst=$hevtime
 	echo "OK HEAD=$hhead SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
 	    "TREE_COMMIT=$htc MAN_OID=$hmanoid EV_OID=$hevoid PINS_OID=$hpinsoid" \
-	    "T_MAN=$(hf_iso "$hsctime") T_TREE=$(hf_iso "$httime")" \
-	    "T_EV=$(hf_iso "$hevtime") T_NS=$(hf_iso "$hnst")"
+	    "$(hf_times "$hsctime" "$httime" "$hevtime")"
 }
 # Outside git: the same answers from the files and their mtimes.
 hf_probe_files() {
@@ -724,14 +730,9 @@ hf_probe_files() {
 		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH
 		[ -n "$hevoid" ] && hevtime=$SOURCE_DATE_EPOCH
 	fi
-	[ -n "$hevtime" ] || hevtime=$hsctime
-	hnst=$hsctime
-	[ "$httime" -gt "$hnst" ] && hnst=$httime
-	[ "$hevtime" -gt "$hnst" ] && hnst=$hevtime
 	echo "OK HEAD=$hsig SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
 	    "TREE_COMMIT= MAN_OID= EV_OID=$hevoid PINS_OID=$hpinsoid MAN_FILE=$hman" \
-	    "T_MAN=$(hf_iso "$hsctime") T_TREE=$(hf_iso "$httime")" \
-	    "T_EV=$(hf_iso "$hevtime") T_NS=$(hf_iso "$hnst")"
+	    "$(hf_times "$hsctime" "$httime" "$hevtime")"
 }
 endef
 
