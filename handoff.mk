@@ -832,7 +832,10 @@ endif
 
 # Stamps: what each package file is derived from.  Each is rewritten only
 # when its content changes, so its mtime tells Make when to rebuild.
-hf_put = $(if $(subst x$(file <$1),,x$(strip $2))$(subst x$(strip $2),,x$(file <$1)),$(file >$1,$(strip $2)))
+# Both sides are stripped: make 4.3 keeps the final newline of a file read
+# by $(file <) when the text around it crosses its 200-byte buffer, and a
+# stamp must not look changed for that.
+hf_put = $(if $(subst x$(strip $(file <$1)),,x$(strip $2))$(subst x$(strip $2),,x$(strip $(file <$1))),$(file >$1,$(strip $2)))
 HF_MAN_REL := $(call hf_rel,$(HF_MAN_FILE))
 HF_PINS_REL := $(call hf_rel,$(PINS))
 HF_NOTES_REL := $(call hf_rel,$(NOTES))

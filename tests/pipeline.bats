@@ -553,12 +553,16 @@ bad_input() {
 		n=$((n + 1))
 	done
 	[ "$n" -eq 42 ]
-	# A second run changes nothing.
+	# A second run changes nothing, not even a stamp in BUILD: 42 slugs
+	# of many lengths make stamps of many sizes.
 	snapshot kitty-specs >"$BATS_TEST_TMPDIR/before"
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/build.before"
 	run hf -j4 handoff-all SOURCE_BRANCH=2.x
 	assert_success
 	snapshot kitty-specs >"$BATS_TEST_TMPDIR/after"
 	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/build.after"
+	diff -u "$BATS_TEST_TMPDIR/build.before" "$BATS_TEST_TMPDIR/build.after"
 	commit_all . 1771800000
 	run hf verify FEATURE=$C45
 	assert_success
