@@ -261,18 +261,80 @@ hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
 	    STEP_ID "$7" ROOT_PATH "$HF_ROOT" MANIFEST "$hman" \
 	    SOURCE_DATE_EPOCH "$HF_SDE" TEST_CMD "$TEST_CMD" \
 	    SCENARIOS "$HF_SCEN_REL" PINS "$HF_PINS_REL" NOTES "$HF_NOTES_REL"
-	: >"$hout.sed"
+	hscript=
 	while [ $# -ge 2 ]; do
 		hf_sedq "$2"
-		printf 's|@%s@|%s|g\n' "$1" "$hq" >>"$hout.sed"
+		hscript="${hscript}s|@$1@|$hq|g
+"
 		shift 2
 	done
-	sed -f "$hout.sed" "$HANDOFF_TEMPLATE" >"$hout" && chmod 755 "$hout"
+	sed -e "$hscript" "$HANDOFF_TEMPLATE" >"$hout" && chmod 755 "$hout"
+}
+# Build the stale files of the package into a directory of BUILD, the
+# independent ones side by side, then rename them all into BUILD/pkg at
+# once: a file there is always whole, and a run killed before the rename
+# leaves them stale.
+# hf_build SC T_MAN T_TREE T_EV T_NS SCOPE BRANCH MISSION STEP TREE_COMMIT VFROM FILE...
+hf_build() {
+	hbsc=$1 hbtman=$2 hbttree=$3 hbtev=$4 hbtns=$5 hbscope=$6 hbbranch=$7
+	hbmission=$8 hbstep=$9; shift 9
+	hbtc=$1 hbvfrom=$2; shift 2
+	# What a killed build left in BUILD/new is never renamed: only the
+	# files built by this run are, and a file is rebuilt from scratch.
+	hn=$HF_B/new
+	[ -d "$hn" ] && [ -d "$HF_B/installed" ] || mkdir -p "$hn" "$HF_B/installed" || return 2
+	hbwant=" $* "
+	hbman=$HF_P/artifact-manifest.json hbns=$HF_P/namespace.json
+	case $hbwant in *" artifact-manifest.json "*)
+		hbman=$hn/artifact-manifest.json
+		hf_mk_manifest "$hbman" "$hbsc" "$hbtman" || { rm -f "$hbman"; return 2; } ;;
+	esac
+	case $hbwant in *" namespace.json "*) hbns=$hn/namespace.json ;; esac
+	hbpids=
+	for hf; do
+		case $hf in
+		artifact-manifest.json) continue ;;
+		artifact-tree.json)
+			hf_mk_tree "$hn/$hf" "$hbman" "$hbsc" "$hbttree" "$hbtc" & ;;
+		events.jsonl)
+			hf_mk_events "$hn/$hf" "$hbscope" "$hbbranch" "$hbsc" "$hbtev" & ;;
+		namespace.json)
+			# The matrix shows the namespace, so it waits for it.
+			{ hf_mk_ns "$hn/$hf" "$hbman" "$hbscope" "$hbbranch" "$hbsc" \
+			    "$hbmission" "$hbstep" "$hbtns" &&
+			    case $hbwant in *" version-matrix.md "*)
+				hf_mk_matrix "$hn/version-matrix.md" "$hbman" "$hbns" ;;
+			    esac; } & ;;
+		version-matrix.md)
+			case $hbwant in *" namespace.json "*) continue ;; esac
+			hf_mk_matrix "$hn/$hf" "$hbman" "$hbns" & ;;
+		generate.sh)
+			hf_mk_generate "$hn/$hf" "$hbman" "$hbscope" "$hbbranch" \
+			    "$hbsc" "$hbmission" "$hbstep" & ;;
+		verification.md)
+			if [ -n "$hbvfrom" ]; then
+				cp "$hbvfrom" "$hn/$hf" &
+			else
+				hf_mk_verification "$hn/$hf" "$hbbranch" "$hbsc" "$hbtman" &
+			fi ;;
+		esac
+		hbpids="$hbpids $!"
+	done
+	hbst=0
+	for hp in $hbpids; do
+		wait "$hp" || hbst=2
+	done
+	[ $# -gt 0 ] || return "$hbst"
+	for hf; do set -- "$@" "$hn/$hf"; shift; done
+	if [ "$hbst" -eq 0 ]; then
+		mv -f "$@" "$HF_P/" && return 0
+	fi
+	rm -f "$@"
+	return 2
 }
 # Copy the built package into OUT: new files are written, identical ones
 # left alone (mtime included), differing ones only with FORCE=1.
 hf_install() {
-	[ -d "$HF_OUT" ] || mkdir -p "$HF_OUT" || return 2
 	# The copy directory of an install that was killed: its process is
 	# gone, so nothing will rename or remove it.
 	for htmp in "$HF_OUT"/.handoff.*; do
@@ -298,7 +360,7 @@ hf_install() {
 		# file's mtime: an installed file never looks newer than what
 		# it was made from.
 		htmp="$HF_OUT/.handoff.$$"
-		mkdir "$htmp" && cp -p "$@" "$htmp/" || { rm -rf "$htmp"; return 2; }
+		mkdir -p "$htmp" && cp -p "$@" "$htmp/" || { rm -rf "$htmp"; return 2; }
 		set --
 		for hf in $hnew; do set -- "$@" "$htmp/$hf"; done
 		mv -f "$@" "$HF_OUT/" || { rm -rf "$htmp"; return 2; }
@@ -545,12 +607,12 @@ export HF_LIB := $(value HF_LIB_TEXT)
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing.
 define HF_PROBE_TEXT
-# The mission a meta.json on stdin names: "mission", else "mission_type",
-# else spec-kitty's own default for a feature that names none (as for a
-# feature with no meta.json at all). The file is
-# small and flat, so a shell match stands in for a JSON parser here.
+# The mission the text of a meta.json names: "mission", else
+# "mission_type", else spec-kitty's own default for a feature that names
+# none (as for a feature with no meta.json at all). The file is small and
+# flat, so a shell match stands in for a JSON parser here.
 hf_mission_of() {
-	hmeta=$(cat)
+	hmeta=$1
 	for hk in mission mission_type; do
 		case $hmeta in
 		*"\"$hk\":"*)
@@ -582,30 +644,50 @@ hf_probe() {
 	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
 	if [ -n "$HF_NOGIT" ]; then hf_probe_files; return; fi
 	set -f
-	hi=0 hhead= hftree= hevoid= hmetaoid= hpinsoid=
-	while read -r ha hb hc; do
-		hi=$((hi + 1)); [ "$hb" = missing ] && ha=
+	# One cat-file for the objects at HEAD and, last, the text of
+	# meta.json when the mission is not given.
+	hi=0 hhead= hftree= hevoid= hpinsoid= hmeta=
+	while IFS= read -r hl; do
+		hi=$((hi + 1))
 		case $hi in
-		1) hhead=$ha ;; 2) hftree=$ha ;; 3) hevoid=$ha ;;
-		4) hmetaoid=$ha ;; 5) hpinsoid=$ha ;;
+		[1-5])
+			set -- $hl; [ "$2" = missing ] && set -- ''
+			case $hi in
+			1) hhead=$1 ;; 2) hftree=$1 ;; 3) hevoid=$1 ;; 4) hpinsoid=$1 ;;
+			esac ;;
+		*) hmeta="$hmeta$hl " ;;
 		esac
 	done <<EOF
-$(printf '%s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
-    "HEAD:./$HF_ROOT/meta.json" "HEAD:./$HF_ROOT/versions" |
-    hf_git cat-file --batch-check 2>/dev/null)
+$({ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
+    "HEAD:./$HF_ROOT/versions"
+    [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"; } |
+    hf_git cat-file --batch-command 2>/dev/null)
 EOF
 	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
 	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
-	set -- $(hf_git log -1 --format='%H %ct' HEAD -- "./$HF_ROOT" ":(exclude)./$HF_ROOT/handoff")
-	htc=$1 httime=$2
+	# One walk of the feature's history for the last commit that touched
+	# it and the last that touched its event log; a path git quotes is
+	# not recognised here, and asked for on its own.
+	htc= httime= hevtime=
+	set -- $(hf_git log --format='@ %H %ct' --name-only HEAD -- "./$HF_ROOT" \
+	    ":(exclude)./$HF_ROOT/handoff" 2>/dev/null | {
+		while IFS= read -r hl; do
+			case $hl in
+			"@ "*)
+				set -- $hl; hct=$3
+				[ -n "$htc" ] || { htc=$2 httime=$3; [ -n "$hevoid" ] || break; } ;;
+			"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl")
+				hevtime=$hct; break ;;
+			esac
+		done
+		echo "$htc $httime $hevtime"; })
+	htc=$1 httime=$2 hevtime=$3
 	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
-	hevtime=
-	[ -n "$hevoid" ] && hevtime=$(hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl")
-	hm=$HF_MISSION
-	if [ -z "$hm" ] && [ -n "$hmetaoid" ]; then
-		hm=$(hf_git cat-file blob "$hmetaoid" | hf_mission_of)
+	if [ -n "$hevoid" ] && [ -z "$hevtime" ]; then
+		hevtime=$(hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl")
 	fi
-	[ -n "$hm" ] || hm=software-dev
+	hm=$HF_MISSION
+	[ -n "$hm" ] || hm=$(hf_mission_of "$hmeta")
 	hf_mission_ok "$hm" || return
 	hsc=$HF_SC
 	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
@@ -697,7 +779,11 @@ hf_probe_files() {
 	esac
 	hm=$HF_MISSION
 	if [ -z "$hm" ] && [ -f "$HF_ROOT/meta.json" ]; then
-		hm=$(hf_mission_of <"$HF_ROOT/meta.json")
+		hmeta=
+		while IFS= read -r hl || [ -n "$hl" ]; do
+			hmeta="$hmeta$hl "
+		done <"$HF_ROOT/meta.json"
+		hm=$(hf_mission_of "$hmeta")
 	fi
 	[ -n "$hm" ] || hm=software-dev
 	hf_mission_ok "$hm" || return
@@ -811,7 +897,7 @@ HF_KEY = $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
 	$(if $(PROJECT_SCOPE_ID)$(HF_NOGIT),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
 ifneq ($(HF_NOGIT)$(HF_KEY),$(file <$(HF_B)/key))
 # $(shell) loses the newlines of its command, so the probe runs from a file.
-$(shell mkdir -p $(call hf_q,$(HF_S)) $(call hf_q,$(HF_P)))
+$(if $(wildcard $(HF_B)/new/.),,$(shell mkdir -p $(foreach d,s pkg new installed,$(call hf_q,$(HF_B)/$d))))
 $(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
 HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF_ROOT)) \
 	HF_OUT=$(call hf_q,$(HF_OUT)) HF_SC=$(call hf_q,$(SOURCE_COMMIT)) \
@@ -820,7 +906,7 @@ HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF
 	HF_GITCONFIG=$(call hf_q,$(HF_GITCONFIG)) HF_TOPDIR=$(call hf_q,$(HF_TOP)) \
 	GIT=$(call hf_q,$(GIT)) SOURCE_DATE_EPOCH=$(call hf_q,$(SOURCE_DATE_EPOCH)) \
 	HF_NOGIT=$(call hf_q,$(HF_NOGIT)) \
-	sh $(call hf_q,$(HF_B)/probe.sh))
+	. $(call hf_q,$(HF_B)/probe.sh))
 ifneq ($(firstword $(HF_PROBE_OUT)),OK)
 $(error $(or $(strip $(patsubst ERR,,$(HF_PROBE_OUT))),the probe of $(FEATURE_DIR) failed))
 endif
@@ -866,55 +952,47 @@ export EXCLUDE PINS NOTES TEST_CMD SCENARIOS FORCE HANDOFF_MK
 # A filter that is a file (the source tree) is a prerequisite of what it
 # makes, so rebuilding it regenerates its output.
 hf_tool = $(filter /%,$(wildcard $1))
-# A recipe writes its target directly: .DELETE_ON_ERROR removes what a
-# failure leaves, and only the install into OUT needs to be atomic.
-HF_RUN = @eval "$$HF_LIB";
+# Which files are stale is make's to decide, file by file, from the
+# stamps; building them is one shell's.  A file's rule only records it
+# (and the files made from it) in HF_STALE, which costs no process; the
+# handoff recipe then builds them all at once, independent ones side by
+# side, and installs them.  Process start-up is most of the cost of a
+# package, so one shell and one rename for the lot beat one of each per
+# file.
+hf_stale = $(eval HF_STALE += $1)
+HF_STALE :=
 
-# Each file is written under a temporary name and renamed: a run killed
-# by a signal, which .DELETE_ON_ERROR cannot catch, must not leave a
-# truncated file that looks up to date to the next run.
 $(HF_P)/artifact-manifest.json: $(HF_S)/manifest $(HANDOFF_MK) $(HF_MAN_FILE) \
 		$(call hf_tool,$(YAML2JSON)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_manifest "$@.tmp" $(HF_SC) $(HF_T_MAN) && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,artifact-manifest.json artifact-tree.json namespace.json \
+	    version-matrix.md generate.sh)
 
 $(HF_P)/artifact-tree.json: $(HF_S)/tree $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(TREEHASH)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_tree "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SC) \
-	    $(HF_T_TREE) $(HF_TREE_COMMIT) && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,artifact-tree.json)
 
 $(HF_P)/events.jsonl: $(HF_S)/events $(HANDOFF_MK) $(call hf_tool,$(EVCAT)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_events "$@.tmp" $(HF_SCOPE) $(HF_BRANCH) $(HF_SC) $(HF_T_EV) && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,events.jsonl)
 
 $(HF_P)/namespace.json: $(HF_S)/namespace $(HANDOFF_MK) $(HF_P)/artifact-manifest.json \
 		$(call hf_tool,$(NSGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_ns "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) $(HF_T_NS) && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,namespace.json version-matrix.md)
 
 $(HF_P)/version-matrix.md: $(HF_S)/matrix $(HANDOFF_MK) $(HF_P)/namespace.json \
 		$(HF_P)/artifact-manifest.json $(PINS) $(NOTES) \
 		$(if $(HF_NOGIT),$(wildcard $(HF_FD)/versions)) \
 		$(call hf_tool,$(MATRIXGEN)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) hf_mk_matrix "$@.tmp" "$(HF_P)/artifact-manifest.json" \
-	    "$(HF_P)/namespace.json" && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,version-matrix.md)
 
 $(HF_P)/generate.sh: $(HF_S)/generate $(HANDOFF_MK) $(HF_P)/artifact-manifest.json $(HANDOFF_TEMPLATE)
-	$(HF_RUN) hf_mk_generate "$@.tmp" "$(HF_P)/artifact-manifest.json" $(HF_SCOPE) \
-	    $(HF_BRANCH) $(HF_SC) $(HF_MISSION) $(call hf_q,$(STEP_ID)) && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,generate.sh)
 
 # verification.md is the record of a test run, so an existing one is kept
 # (copied) unless TEST_CMD asks for a new run; make verification always
 # runs.
 $(HF_P)/verification.md: $(HF_S)/verification $(HANDOFF_MK) $(SCENARIOS) $(HF_VFROM) \
 		$(call hf_tool,$(TAPNOTE)) | $(HANDOFF_TOOLS)
-	$(HF_RUN) if [ -n $(call hf_q,$(HF_VFROM)) ]; then cp $(call hf_q,$(HF_VFROM)) "$@.tmp"; \
-	    else hf_mk_verification "$@.tmp" $(HF_BRANCH) $(HF_SC) $(HF_T_MAN); fi && \
-	    mv -f "$@.tmp" "$@" || { rm -f "$@.tmp"; false; }
+	$(call hf_stale,verification.md)
 
 # Installing: the stamp is per OUT, and is forced while a file is missing
 # or the copy directory of a killed install is left to remove.
@@ -923,9 +1001,16 @@ HF_OUTFILES := $(addprefix $(HF_OUT)/,$(HF_FILES))
 $(HF_INST): $(addprefix $(HF_P)/,$(HF_FILES)) $(wildcard $(HF_OUTFILES)) \
 		$(if $(filter-out $(wildcard $(HF_OUTFILES)),$(HF_OUTFILES)),hf-force) \
 		$(if $(wildcard $(HF_OUT)/.handoff.*),hf-force)
-	@eval "$$HF_LIB"; { [ -d "$(@D)" ] || mkdir -p "$(@D)"; } && hf_install && : >"$@"
+	$(eval HF_DOINST := 1)
+
+# The parameters of hf_build, in the order it takes them.
+HF_BUILD_ARGS = $(HF_SC) $(HF_T_MAN) $(HF_T_TREE) $(HF_T_EV) $(HF_T_NS) \
+	$(HF_SCOPE) $(HF_BRANCH) $(HF_MISSION) $(call hf_q,$(STEP_ID)) \
+	$(call hf_q,$(HF_TREE_COMMIT)) $(call hf_q,$(HF_VFROM))
 
 handoff: $(HF_INST)
+	$(if $(strip $(HF_STALE) $(HF_DOINST)),@eval "$$HF_LIB"; \
+	    hf_build $(HF_BUILD_ARGS) $(sort $(HF_STALE)) && hf_install && : >"$(HF_INST)")
 
 verification: $(HF_S)/verification
 	@eval "$$HF_LIB"; hf_mk_verification "$(HF_P)/verification.md.tmp" $(HF_BRANCH) \
