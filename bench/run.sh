@@ -17,7 +17,9 @@
 # ../shared/corpus), PYTHON (default /usr/bin/python3), BENCH_FEATURE (the
 # corpus feature of the one-feature benchmark), BENCH_EVCAT_MB (300),
 # BENCH_TREE_FILES (11000), BENCH_TREE_MB (100), BENCH_YAML_MB (2),
-# BENCH_BIG_MB (128), BENCH_CFLAGS (recorded in the results), BENCH_KEEP=1
+# BENCH_BIG_MB (128), BENCH_CFLAGS (recorded in the results), BENCH_SHA256
+# (the SHA-256 backend of the build, libmd or openssl, recorded in the
+# results; by default read from what the filters link), BENCH_KEEP=1
 # keeps the scratch directory.
 
 # The whole script is one compound command, read before it runs, so that
@@ -646,6 +648,22 @@ run_all() {
 	    "$(q "${mk[@]}")"
 }
 
+# The SHA-256 backend the filters were built with (make SHA256=...).
+shabackend() {
+	local b=${BENCH_SHA256:-}
+	if [ -z "$b" ]; then
+		if ldd "$BIN/treehash" 2>/dev/null | grep -q libcrypto; then
+			b=openssl
+		else
+			b=libmd
+		fi
+	fi
+	case $b in
+	openssl) echo "openssl (libcrypto $(pkg-config --modversion libcrypto 2>/dev/null))" ;;
+	*) echo "libmd $(pkg-config --modversion libmd 2>/dev/null)" ;;
+	esac
+}
+
 header() {
 	local cpu mem pyyaml
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -673,6 +691,7 @@ Scheduling: $(sed 's|^/||' /proc/self/autogroup 2>/dev/null || echo "no autogrou
 ## Versions
 
 - cc: $(cc --version | head -n 1); CFLAGS: ${BENCH_CFLAGS:--O2 -g (the default)}
+- SHA-256 backend of the filters: $(shabackend) (make SHA256=)
 - libyaml $(pkg-config --modversion yaml-0.1 2>/dev/null), cJSON $(pkg-config --modversion libcjson 2>/dev/null), libmd $(pkg-config --modversion libmd 2>/dev/null)
 - $(git --version), $(make --version | head -n 1), $(sha256sum --version | head -n 1)
 - $("$PYTHON" --version 2>&1) ($PYTHON), PyYAML $pyyaml
