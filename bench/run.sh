@@ -17,7 +17,9 @@
 # ../shared/corpus), PYTHON (default /usr/bin/python3), BENCH_FEATURE (the
 # corpus feature of the one-feature benchmark), BENCH_EVCAT_MB (300),
 # BENCH_TREE_FILES (11000), BENCH_TREE_MB (100), BENCH_YAML_MB (2),
-# BENCH_BIG_MB (128), BENCH_CFLAGS (recorded in the results), BENCH_KEEP=1
+# BENCH_BIG_MB (128), BENCH_CFLAGS (recorded in the results), BENCH_SHA256
+# (the SHA-256 backend of the build, libmd or openssl, recorded in the
+# results; by default read from what the filters link), BENCH_KEEP=1
 # keeps the scratch directory.
 
 # The whole script is one compound command, read before it runs, so that
@@ -30,6 +32,16 @@ top=$(cd "$here/.." && pwd)
 BIN=${HANDOFF_BIN:-$top/bin}
 CORPUS=${CORPUS:-$top/../shared/corpus}
 PYTHON=${PYTHON:-/usr/bin/python3}
+# The SHA-256 backend of the filters (make SHA256=), for the labels and the
+# results; when not given, what treehash links tells.
+SHA=${BENCH_SHA256:-}
+if [ -z "$SHA" ]; then
+	if ldd "$BIN/treehash" 2>/dev/null | grep -q libcrypto; then
+		SHA=openssl
+	else
+		SHA=libmd
+	fi
+fi
 FEATURE=${BENCH_FEATURE:-021-orchestrator-end-to-end-testing-suite}
 EVCAT_MB=${BENCH_EVCAT_MB:-300}
 TREE_FILES=${BENCH_TREE_FILES:-11000}
@@ -489,12 +501,12 @@ run_tree() {
 	json=$tmp/sha.json
 	say "SHA-256 on one $BIG_MB MiB file"
 	(cd "$one" && bench_hf "$json" \
-	    -n "treehash (libmd), one file" "$(q "$BIN/treehash" -0 -C "$one" "$tmp/one.list")" \
+	    -n "treehash ($SHA), one file" "$(q "$BIN/treehash" -0 -C "$one" "$tmp/one.list")" \
 	    -n "sha256sum, one file" "$(q sha256sum big.bin)" \
 	    -n "Python hashlib (OpenSSL), one file" \
 	    "$(q "$PYTHON" "$here/tools.py" walk "$one")") || return
 	bytes=$(fsize "$one/big.bin")
-	row sha256 "treehash (libmd), one file" "$json" "sha256sum, one file" - - \
+	row sha256 "treehash ($SHA), one file" "$json" "sha256sum, one file" - - \
 	    "$bytes" "$(q "$BIN/treehash" -0 -C "$one" "$tmp/one.list")" \
 	    "single stream: SHA-256 implementation speed"
 	row sha256 "sha256sum, one file" "$json" - - - "$bytes" "sha256sum big.bin" \
@@ -646,6 +658,14 @@ run_all() {
 	    "$(q "${mk[@]}")"
 }
 
+# The version of the SHA-256 backend the filters were built with.
+shaversion() {
+	case $SHA in
+	openssl) echo "openssl (libcrypto $(pkg-config --modversion libcrypto 2>/dev/null))" ;;
+	*) echo "libmd $(pkg-config --modversion libmd 2>/dev/null)" ;;
+	esac
+}
+
 header() {
 	local cpu mem pyyaml
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -673,6 +693,7 @@ Scheduling: $(sed 's|^/||' /proc/self/autogroup 2>/dev/null || echo "no autogrou
 ## Versions
 
 - cc: $(cc --version | head -n 1); CFLAGS: ${BENCH_CFLAGS:--O2 -g (the default)}
+- SHA-256 backend of the filters: $(shaversion) (make SHA256=$SHA)
 - libyaml $(pkg-config --modversion yaml-0.1 2>/dev/null), cJSON $(pkg-config --modversion libcjson 2>/dev/null), libmd $(pkg-config --modversion libmd 2>/dev/null)
 - $(git --version), $(make --version | head -n 1), $(sha256sum --version | head -n 1)
 - $("$PYTHON" --version 2>&1) ($PYTHON), PyYAML $pyyaml

@@ -7,8 +7,8 @@
  * work tree leaking into it. A check mode compares the result with a
  * committed artifact-tree.json and names every difference.
  *
- * Hashing dominates the run time, and libmd's portable SHA-256 is slower
- * than coreutils' sha256sum, so in path-list mode the files are hashed by a
+ * Hashing dominates the run time, and libmd's portable SHA-256 (the
+ * default backend) is slower than coreutils' sha256sum, so in path-list mode the files are hashed by a
  * small pool of threads, each reading in large blocks with a fixed buffer:
  * memory does not grow with file size, and output order does not depend on
  * which thread finished first because the entries are sorted beforehand.
@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <sha2.h>
 
 #include "hf.h"
 
@@ -295,9 +293,9 @@ readlist(struct hf_buf *in, int nul, struct tree *t)
  * stalling the open before fstat refuses it.
  */
 static void
-hashpath(int dirfd, struct entry *e, unsigned char *buf)
+hashpath(int dirfd, struct entry *e, struct hf_sha256 *ctx,
+    unsigned char *buf)
 {
-	SHA2_CTX ctx;
 	struct stat st;
 	char target[PATHMAX + 2];
 	ssize_t n;
@@ -306,7 +304,7 @@ hashpath(int dirfd, struct entry *e, unsigned char *buf)
 
 	if (e->fail != F_NONE)
 		return;
-	SHA256Init(&ctx);
+	hf_sha256_init(ctx);
 	fd = openat(dirfd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC);
 	if (fd == -1) {
@@ -327,8 +325,8 @@ hashpath(int dirfd, struct entry *e, unsigned char *buf)
 			e->err = ENAMETOOLONG;
 			return;
 		}
-		SHA256Update(&ctx, (unsigned char *)target, (size_t)n);
-		SHA256Final(e->sum, &ctx);
+		hf_sha256_update(ctx, target, (size_t)n);
+		hf_sha256_final(ctx, e->sum);
 		e->size = (uint64_t)n;
 		return;
 	}
@@ -355,7 +353,7 @@ hashpath(int dirfd, struct entry *e, unsigned char *buf)
 		}
 		if (n == 0)
 			break;
-		SHA256Update(&ctx, buf, (size_t)n);
+		hf_sha256_update(ctx, buf, (size_t)n);
 		total += (uint64_t)n;
 		/*
 		 * A short read that reaches the size fstat reported is the
@@ -369,7 +367,7 @@ hashpath(int dirfd, struct entry *e, unsigned char *buf)
 		e->fail = F_SIZE;
 		return;
 	}
-	SHA256Final(e->sum, &ctx);
+	hf_sha256_final(ctx, e->sum);
 	e->size = total;
 }
 
@@ -377,13 +375,17 @@ static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
+	struct hf_sha256 *ctx;
 	unsigned char *buf;
 	size_t i;
 
+	/* One context a thread, started afresh for every file. */
+	ctx = hf_sha256_new();
 	buf = hf_malloc(BLOCK);
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-		hashpath(p->dirfd, &p->v[i], buf);
+		hashpath(p->dirfd, &p->v[i], ctx, buf);
 	free(buf);
+	hf_sha256_free(ctx);
 	return NULL;
 }
 
@@ -639,7 +641,8 @@ sheader(struct stream *s, char *line)
  * newline git cat-file puts after every object.
  */
 static void
-scontent(struct stream *s, uint64_t size, SHA2_CTX *ctx, unsigned long hline)
+scontent(struct stream *s, uint64_t size, struct hf_sha256 *ctx,
+    unsigned long hline)
 {
 	const unsigned char *p, *q;
 	uint64_t left = size;
@@ -659,7 +662,7 @@ scontent(struct stream *s, uint64_t size, SHA2_CTX *ctx, unsigned long hline)
 			n = (size_t)left;
 		p = s->buf + s->pos;
 		if (ctx != NULL)
-			SHA256Update(ctx, p, n);
+			hf_sha256_update(ctx, p, n);
 		/* Count lines, so later diagnostics name the right one. */
 		for (q = p; (q = memchr(q, '\n', n - (size_t)(q - p))) != NULL;
 		    q++)
@@ -776,7 +779,7 @@ objects(const char *file, struct tree *t)
 {
 	struct stream s;
 	struct hf_str sb = { 0 };
-	SHA2_CTX ctx;
+	struct hf_sha256 *ctx;
 	char *line, *f[4], *path, *sp;
 	const char *why;
 	uint64_t size;
@@ -791,6 +794,7 @@ objects(const char *file, struct tree *t)
 		hf_dieio("%s", file);
 	s.buf = hf_malloc(STREAMBUF + 1);
 	line = hf_malloc(LINEMAX + 1);
+	ctx = hf_sha256_new();
 	while (sheader(&s, line)) {
 		sp = line;
 		for (i = 0; i < 4; i++) {
@@ -844,15 +848,16 @@ objects(const char *file, struct tree *t)
 			continue;
 		}
 		addentry(t, hf_strdup(path), s.line);
-		SHA256Init(&ctx);
-		scontent(&s, size, &ctx, t->v[t->n - 1].line);
-		SHA256Final(t->v[t->n - 1].sum, &ctx);
+		hf_sha256_init(ctx);
+		scontent(&s, size, ctx, t->v[t->n - 1].line);
+		hf_sha256_final(ctx, t->v[t->n - 1].sum);
 		t->v[t->n - 1].size = size;
 	}
 	if (s.fd != STDIN_FILENO)
 		close(s.fd);
 	free(s.buf);
 	free(line);
+	hf_sha256_free(ctx);
 	if (t->n == 0)
 		return;
 	qsort(t->v, t->n, sizeof(*t->v), pathcmp);

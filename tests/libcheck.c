@@ -9,6 +9,10 @@
  *	libcheck ulid MS HEX	the ULID of MS and 10 bytes given in hex
  *	libcheck iso TIME	the epoch seconds of an ISO 8601 Z time
  *	libcheck now		hf_isotime(hf_now())
+ *	libcheck sha256 [N ...]	SHA-256 of stdin three ways, one hex line each:
+ *				whole buffer; incremental, in pieces of the
+ *				sizes N cycled, after an abandoned digest on
+ *				the same context; incremental again, reused
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
-	    "string | ulid ms hex | iso time | now\n");
+	    "string | ulid ms hex | iso time | now | sha256 [n ...]\n");
 	exit(HF_EUSAGE);
 }
 
@@ -87,6 +91,57 @@ ulid(const char *ms, const char *hex)
 	return HF_OK;
 }
 
+static void
+printsum(const unsigned char d[32])
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		printf("%02x", d[i]);
+	printf("\n");
+}
+
+/*
+ * The three ways must agree whatever the backend: a wrong digest, a
+ * context that keeps state across hf_sha256_init() or an update that
+ * mishandles a piece not aligned to the 64-byte block shows as a line that
+ * differs from the known value.
+ */
+static int
+sha256(int argc, char **argv)
+{
+	struct hf_buf in;
+	struct hf_sha256 *h;
+	char hex[HF_SHA256_HEX];
+	unsigned char d[32];
+	size_t off = 0, n;
+	int i = 0;
+
+	hf_readall(NULL, &in);
+	hf_sha256_hex(in.data, in.len, hex);
+	printf("%s\n", hex);
+	h = hf_sha256_new();
+	hf_sha256_init(h);
+	hf_sha256_update(h, "abandoned", 9);
+	hf_sha256_init(h);
+	while (off < in.len) {
+		n = argc > 0 ? strtoul(argv[i++ % argc], NULL, 10) : in.len;
+		if (n == 0 || n > in.len - off)
+			n = in.len - off;
+		hf_sha256_update(h, (const char *)in.data + off, n);
+		off += n;
+	}
+	hf_sha256_final(h, d);
+	printsum(d);
+	hf_sha256_init(h);
+	hf_sha256_update(h, in.data, in.len);
+	hf_sha256_final(h, d);
+	printsum(d);
+	hf_sha256_free(h);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -113,6 +168,8 @@ main(int argc, char *argv[])
 		printf("%lld.%03u\n", (long long)t, ms);
 		hf_exit(HF_OK);
 	}
+	if (strcmp(argv[1], "sha256") == 0)
+		return sha256(argc - 2, argv + 2), hf_flush(), HF_OK;
 	if (strcmp(argv[1], "now") == 0) {
 		hf_isotime(hf_now(), buf);
 		printf("%s\n", buf);

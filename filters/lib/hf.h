@@ -165,6 +165,19 @@ int	 hf_fnmatch(const char *, const char *);
 /* Lowercase hex SHA-256 of a buffer. */
 void	 hf_sha256_hex(const void *, size_t, char [HF_SHA256_HEX]);
 void	 hf_sha256_raw(const void *, size_t, unsigned char [32]);
+/*
+ * Incremental SHA-256, whatever the backend chosen at build time (libmd,
+ * or libcrypto with make SHA256=openssl). A context comes from
+ * hf_sha256_new() and may be reused: hf_sha256_init() starts a new digest
+ * at any point, so one context a thread serves any number of inputs
+ * without an allocation each. Failures of the backend are fatal.
+ */
+struct hf_sha256;
+struct hf_sha256 *hf_sha256_new(void);
+void	 hf_sha256_init(struct hf_sha256 *);
+void	 hf_sha256_update(struct hf_sha256 *, const void *, size_t);
+void	 hf_sha256_final(struct hf_sha256 *, unsigned char [32]);
+void	 hf_sha256_free(struct hf_sha256 *);
 
 /* ---- md.c: Markdown output (matrixgen, tapnote) ---------------------- */
 /*
