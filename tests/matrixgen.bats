@@ -443,3 +443,23 @@ ROWS
 	    tr '\0' x | matrixgen -x"
 	fails_with 1 "matrixgen: <stdin>: more than $max bytes of input"
 }
+
+@test "limits: JSON nested CJSON_NESTING_LIMIT deep is read, one level more is invalid" {
+	local d
+	for d in 1000 1001; do
+		# The manifest object, then arrays up to d levels in all.
+		"$PYTHON" -c 'import sys, json
+d = json.load(open(sys.argv[1]))
+n = int(sys.argv[2]) - 1
+print(json.dumps(d)[:-1] + ", \"x\": " + "[" * n + "]" * n + "}")' \
+		    "$MAN" "$d" >"$T/deep$d.json"
+	done
+	run --separate-stderr matrixgen -n "$NS" -m "$T/deep1000.json" \
+	    "$F/pins.txt"
+	assert_success
+	run --separate-stderr matrixgen -n "$NS" -m "$T/deep1001.json" \
+	    "$F/pins.txt"
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" "^matrixgen: $T/deep1001.json:1:[0-9]+: invalid JSON\$"
+}
