@@ -9,6 +9,8 @@
  *	libcheck ulid MS HEX	the ULID of MS and 10 bytes given in hex
  *	libcheck iso TIME	the epoch seconds of an ISO 8601 Z time
  *	libcheck now		hf_isotime(hf_now())
+ *	libcheck readmax N [F]	F (stdin by default) read with a bound of N
+ *				bytes, written back
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
-	    "string | ulid ms hex | iso time | now\n");
+	    "string | ulid ms hex | iso time | now | readmax max [file]\n");
 	exit(HF_EUSAGE);
 }
 
@@ -51,6 +53,17 @@ string(void)
 	hf_straddc(&out, '\n');
 	hf_write(out.s, out.len);
 	hf_strfree(&out);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
+static int
+readmax(const char *max, const char *path)
+{
+	struct hf_buf in;
+
+	hf_readmax(path, &in, strtoul(max, NULL, 10), HF_EDATA);
+	hf_write(in.data, in.len);
 	hf_buffree(&in);
 	return HF_OK;
 }
@@ -113,6 +126,9 @@ main(int argc, char *argv[])
 		printf("%lld.%03u\n", (long long)t, ms);
 		hf_exit(HF_OK);
 	}
+	if (strcmp(argv[1], "readmax") == 0 && (argc == 3 || argc == 4))
+		return readmax(argv[2], argc == 4 ? argv[3] : NULL), hf_flush(),
+		    HF_OK;
 	if (strcmp(argv[1], "now") == 0) {
 		hf_isotime(hf_now(), buf);
 		printf("%s\n", buf);
