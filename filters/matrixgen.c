@@ -35,6 +35,14 @@ static const struct class {
 };
 #define NCLASSES	(sizeof(classes) / sizeof(classes[0]))
 
+/*
+ * The most bytes read from any one input: pins, the namespace, the
+ * manifest, the notes, or the matrix that -x reads (4 MiB). Each is
+ * written by hand or by a filter of this toolkit and is a few kilobytes;
+ * the bound leaves room for a thousand times that.
+ */
+#define MATRIXGEN_INPUT_MAX	(4UL * 1024 * 1024)
+
 /* Pins that come from the namespace and may not be given as pins. */
 #define PIN_COMMIT	"source-commit"
 #define PIN_BRANCH	"source-branch"
@@ -252,7 +260,7 @@ readpins(const char *path, struct pinset *ps)
 	struct hf_line l;
 	size_t pos = 0, i;
 
-	hf_readall(path, &b);
+	hf_readmax(path, &b, MATRIXGEN_INPUT_MAX, HF_EDATA);
 	l.no = 0;
 	while (hf_nextline(&b, &pos, &l)) {
 		for (i = 0; i < l.len && (l.s[i] == ' ' || l.s[i] == '\t'); i++)
@@ -387,7 +395,7 @@ extract(const char *path)
 
 	memset(&ps, 0, sizeof(ps));
 	memset(&out, 0, sizeof(out));
-	hf_readall(path, &b);
+	hf_readmax(path, &b, MATRIXGEN_INPUT_MAX, HF_EDATA);
 	scanblocks(&b, &ps);
 	for (i = 0; i < ps.n; i++) {
 		hf_straddstr(&out, ps.v[i].key);
@@ -410,7 +418,7 @@ loadjson(const char *path, struct hf_buf *b)
 	unsigned long line = 1, col = 1;
 	cJSON *root;
 
-	hf_readall(path, b);
+	hf_readmax(path, b, MATRIXGEN_INPUT_MAX, HF_EDATA);
 	root = cJSON_ParseWithLengthOpts(b->data, b->len, &end, 0);
 	if (root == NULL)
 		end = cJSON_GetErrorPtr();
@@ -853,7 +861,7 @@ generate(const char *mpath, const char *npath, const char *notespath,
 	mroot = loadjson(mpath, &mb);
 	readmanifest(mroot, mb.name, &ns, &m);
 	if (notespath != NULL) {
-		hf_readall(notespath, &notes);
+		hf_readmax(notespath, &notes, MATRIXGEN_INPUT_MAX, HF_EDATA);
 		scanblocks(&notes, NULL);
 	}
 	readpins(pinspath, &ps);

@@ -29,6 +29,17 @@
 #define TAPNOTE_TESTS_MAX	1000000UL
 /* The most scenarios a mapping file may hold; matching is tests x these. */
 #define TAPNOTE_SCENARIOS_MAX	1000UL
+/*
+ * The most bytes of TAP read (64 MiB): TAPNOTE_TESTS_MAX test lines of 64
+ * bytes on average, with their diagnostics. A real suite writes well
+ * under a megabyte.
+ */
+#define TAPNOTE_INPUT_MAX	(64UL * 1024 * 1024)
+/*
+ * The most bytes of a scenarios file (1 MiB): TAPNOTE_SCENARIOS_MAX lines
+ * of about a kilobyte each.
+ */
+#define TAPNOTE_SCENFILE_MAX	(1024UL * 1024)
 
 /* Exit statuses: the verdict, or input that cannot be judged. */
 #define EXIT_PASS	HF_OK
@@ -619,7 +630,7 @@ readscen(const char *path, size_t *np)
 	const char *tab[3];
 	size_t pos = 0, n = 0, cap = 0, i, nf;
 
-	hf_readall(path, &b);
+	hf_readmax(path, &b, TAPNOTE_SCENFILE_MAX, EXIT_UNUSABLE);
 	l.no = 0;
 	while (nextline(&b, &pos, &l)) {
 		for (i = 0; i < l.len && isblankc(l.s[i]); i++)
@@ -959,7 +970,8 @@ main(int argc, char *argv[])
 	if (spath != NULL)
 		sc = readscen(spath, &nsc);
 	if (!nflag) {
-		hf_readall(argc == 1 ? argv[0] : NULL, &b);
+		hf_readmax(argc == 1 ? argv[0] : NULL, &b, TAPNOTE_INPUT_MAX,
+		    EXIT_UNUSABLE);
 		readtap(&r, &b);
 		hf_buffree(&b);
 		judge(&r);

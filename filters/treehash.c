@@ -35,6 +35,17 @@
 #define LINEMAX		(4 * PATHMAX + 256)
 /* Largest object size: JSON numbers are exact only up to 2^53 - 1. */
 #define SIZEMAX		9007199254740991ULL
+/*
+ * The largest committed tree file that -c reads (64 MiB): an entry takes
+ * about 300 bytes, so a feature of 100000 files makes some 30 MB, and
+ * real ones are tens of kilobytes.
+ */
+#define TREEHASH_TREE_MAX	(64ULL * 1024 * 1024)
+/*
+ * The largest manifest that -m reads (4 MiB): real manifests are a few
+ * kilobytes of path patterns.
+ */
+#define TREEHASH_MANIFEST_MAX	(4ULL * 1024 * 1024)
 /* Most hashing threads, whatever the number of processors. */
 #define MAXWORKERS	8
 /* Read block: large enough for few system calls, small enough for L2. */
@@ -967,11 +978,12 @@ lonesurrogates(char *s, size_t len, int raw)
 }
 
 /*
- * Parse a JSON file with cJSON. A syntax error is reported at its line and
- * column; lone surrogate escapes survive as the bytes they stand for.
+ * Parse a JSON file of at most max bytes with cJSON. A syntax error is
+ * reported at its line and column; lone surrogate escapes survive as the
+ * bytes they stand for.
  */
 static cJSON *
-loadjson(const char *path, struct hf_buf *b)
+loadjson(const char *path, struct hf_buf *b, size_t max)
 {
 	cJSON *root;
 	const char *end = NULL;
@@ -979,7 +991,7 @@ loadjson(const char *path, struct hf_buf *b)
 	unsigned long line, col;
 	size_t n;
 
-	hf_readall(path, b);
+	hf_readmax(path, b, max, HF_EDATA);
 	copy = hf_malloc(b->len + 1);
 	memcpy(copy, b->data, b->len + 1);
 	n = lonesurrogates(copy, b->len, 0);
@@ -1048,7 +1060,7 @@ loadmanifest(const char *path, struct patterns *p)
 	cJSON *root, *steps, *step;
 	struct hf_str where = { 0 };
 
-	root = loadjson(path, &b);
+	root = loadjson(path, &b, TREEHASH_MANIFEST_MAX);
 	if (!cJSON_IsObject(root))
 		hf_dieat(HF_EDATA, b.name, 0, 0, "not a JSON object");
 	itemlist(cJSON_GetObjectItemCaseSensitive(root, "required_always"),
@@ -1235,7 +1247,7 @@ loadcommitted(const char *path, struct committed *cm)
 	size_t n = 0, i;
 	int k = 0;
 
-	root = loadjson(path, &b);
+	root = loadjson(path, &b, TREEHASH_TREE_MAX);
 	if (!cJSON_IsObject(root))
 		hf_dieat(HF_EDATA, b.name, 0, 0, "not a JSON object");
 	list = cJSON_GetObjectItemCaseSensitive(root, "entries");

@@ -46,6 +46,14 @@
 #define HASHMIN		16
 /* Directives that libyaml refuses and PyYAML reads, rewritten at most. */
 #define MAXPATCH	1000
+/*
+ * The most bytes of input read (64 MiB). Real manifests are a few
+ * kilobytes; the parsed tree and the indented output take several times
+ * the text, so this keeps the whole run within a few hundred megabytes,
+ * and a stream that never ends is refused as soon as it passes the bound
+ * rather than when memory runs out.
+ */
+#define YAML2JSON_INPUT_MAX	(64UL * 1024 * 1024)
 
 enum kind { K_SCALAR, K_SEQ, K_MAP };
 
@@ -2445,7 +2453,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 1)
 		usage(HF_EUSAGE);
-	hf_readall(argc == 1 ? argv[0] : NULL, &C.in);
+	hf_readmax(argc == 1 ? argv[0] : NULL, &C.in, YAML2JSON_INPUT_MAX,
+	    HF_EDATA);
 	C.name = C.in.name;
 	runall();
 	hf_write(C.outbuf.s, C.outbuf.len);

@@ -3,6 +3,8 @@
 
 load helper
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	LIBCHECK="$HANDOFF_TESTBIN/libcheck"
 	[ -x "$LIBCHECK" ] || skip "libcheck not built (make test builds it)"
@@ -191,4 +193,54 @@ CASES
 	SOURCE_DATE_EPOCH=12abc run "$LIBCHECK" now
 	assert_failure 2
 	assert_output --partial "SOURCE_DATE_EPOCH: not a number of seconds"
+}
+
+# readmax HOW MAX FILE: libcheck readmax on FILE named (HOW "file") or
+# through a pipe (HOW "pipe"), under bats' run.
+readmax() {
+	if [ "$1" = file ]; then
+		run --separate-stderr "$LIBCHECK" readmax "$2" "$3"
+	else
+		run --separate-stderr bash -c 'cat "$2" | "$0" readmax "$1"' \
+		    "$LIBCHECK" "$2" "$3"
+	fi
+}
+
+# Rows "size max": size bytes read with a bound of max, from a regular file
+# and from a pipe; the sizes straddle the first buffer (65536 bytes) and
+# its doublings. Random bytes, so the output is compared as a file.
+@test "readmax: at the bound the input is read whole, one byte past it is refused" {
+	local size max how name f="$BATS_TEST_TMPDIR/in"
+	while read -r size max; do
+		head -c "$size" /dev/urandom >"$f"
+		for how in file pipe; do
+			readmax "$how" "$max" "$f"
+			name=$f
+			[ "$how" = file ] || name='<stdin>'
+			if [ "$size" -le "$max" ]; then
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] &&
+				    cat "$f" | "$LIBCHECK" readmax "$max" |
+				    cmp -s - "$f" &&
+				    "$LIBCHECK" readmax "$max" "$f" | cmp -s - "$f"
+			else
+				[ "$status" -eq 1 ] && [ -z "$output" ] &&
+				    [ "${stderr#*: }" = "$name: more than $max bytes of input" ]
+			fi || {
+				echo "$how, $size bytes, bound $max: status $status, $stderr" >&2
+				return 1
+			}
+		done
+	done <<'EOF'
+0 0
+1 0
+1 1
+2 1
+65535 65535
+65536 65536
+65537 65536
+65538 65537
+65537 65537
+200000 200000
+200001 200000
+EOF
 }

@@ -13,6 +13,8 @@
  *				whole buffer; incremental, in pieces of the
  *				sizes N cycled, after an abandoned digest on
  *				the same context; incremental again, reused
+ *	libcheck readmax N [F]	F (stdin by default) read with a bound of N
+ *				bytes, written back
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
-	    "string | ulid ms hex | iso time | now | sha256 [n ...]\n");
+	    "string | ulid ms hex | iso time | now | sha256 [n ...] |\n"
+	    "       readmax max [file]\n");
 	exit(HF_EUSAGE);
 }
 
@@ -55,6 +58,17 @@ string(void)
 	hf_straddc(&out, '\n');
 	hf_write(out.s, out.len);
 	hf_strfree(&out);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
+static int
+readmax(const char *max, const char *path)
+{
+	struct hf_buf in;
+
+	hf_readmax(path, &in, strtoul(max, NULL, 10), HF_EDATA);
+	hf_write(in.data, in.len);
 	hf_buffree(&in);
 	return HF_OK;
 }
@@ -170,6 +184,9 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "sha256") == 0)
 		return sha256(argc - 2, argv + 2), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "readmax") == 0 && (argc == 3 || argc == 4))
+		return readmax(argv[2], argc == 4 ? argv[3] : NULL), hf_flush(),
+		    HF_OK;
 	if (strcmp(argv[1], "now") == 0) {
 		hf_isotime(hf_now(), buf);
 		printf("%s\n", buf);

@@ -378,3 +378,88 @@ CASES
 	run --separate-stderr matrixgen -n "$NS" -m "$MAN" "$T/nope"
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 }
+
+# padto FILE SIZE CHAR: append CHAR to FILE until it is exactly SIZE
+# bytes long.
+padto() {
+	local have
+	have=$(stat -c %s "$1")
+	head -c $(($2 - have)) /dev/zero | tr '\0' "$3" >>"$1"
+}
+
+@test "limits: every input of MATRIXGEN_INPUT_MAX bytes is read, one more is refused" {
+	local max=$((4 * 1024 * 1024)) msg kind pad
+	msg="more than $max bytes of input"
+	matrixgen -n "$NS" -m "$MAN" "$F/pins.txt" >"$T/matrix.md"
+	cp "$F/pins.txt" "$T/pins"
+	cp "$NS" "$T/ns"
+	cp "$MAN" "$T/man"
+	cp "$F/notes.md" "$T/notes"
+	cp "$T/matrix.md" "$T/x"
+	# Rows "input|padding": blank lines after pins, blanks after JSON,
+	# Markdown text after the notes and after the versions block.
+	while IFS='|' read -r kind pad; do
+		padto "$T/$kind" "$max" "$pad"
+		case $kind in
+		x)	run --separate-stderr matrixgen -x "$T/x"
+			assert_success
+			assert_output "$(matrixgen -x "$T/matrix.md")" ;;
+		notes)	run --separate-stderr matrixgen -n "$T/ns" -m "$T/man" \
+			    -N "$T/notes" "$T/pins"
+			assert_success
+			assert_output --partial "$(head -n 3 "$F/notes.md")" ;;
+		*)	run --separate-stderr matrixgen -n "$T/ns" -m "$T/man" \
+			    "$T/pins"
+			assert_success
+			diff -u "$T/matrix.md" <(printf '%s\n' "$output") ;;
+		esac
+		truncate -s $((max + 1)) "$T/$kind"
+		case $kind in
+		x)	fails 1 "matrixgen: $T/x: $msg" matrixgen -x "$T/x" ;;
+		*)	fails 1 "matrixgen: $T/$kind: $msg" matrixgen -n "$T/ns" \
+			    -m "$T/man" -N "$T/notes" "$T/pins" ;;
+		esac
+		cp "$T/matrix.md" "$T/x"
+		cp "$F/pins.txt" "$T/pins"
+		cp "$NS" "$T/ns"
+		cp "$MAN" "$T/man"
+		cp "$F/notes.md" "$T/notes"
+	done <<'ROWS'
+pins|\n
+ns| 
+man| 
+notes|x
+x|x
+ROWS
+}
+
+@test "limits: pins and -x on a pipe stop one byte past MATRIXGEN_INPUT_MAX" {
+	local max=$((4 * 1024 * 1024))
+	export NS MAN
+	run --separate-stderr bash -c "head -c $((max + 1)) /dev/zero |
+	    tr '\0' '\n' | matrixgen -n \"\$NS\" -m \"\$MAN\""
+	fails_with 1 "matrixgen: <stdin>: more than $max bytes of input"
+	run --separate-stderr bash -c "head -c $((max + 1)) /dev/zero |
+	    tr '\0' x | matrixgen -x"
+	fails_with 1 "matrixgen: <stdin>: more than $max bytes of input"
+}
+
+@test "limits: JSON nested CJSON_NESTING_LIMIT deep is read, one level more is invalid" {
+	local d
+	for d in 1000 1001; do
+		# The manifest object, then arrays up to d levels in all.
+		"$PYTHON" -c 'import sys, json
+d = json.load(open(sys.argv[1]))
+n = int(sys.argv[2]) - 1
+print(json.dumps(d)[:-1] + ", \"x\": " + "[" * n + "]" * n + "}")' \
+		    "$MAN" "$d" >"$T/deep$d.json"
+	done
+	run --separate-stderr matrixgen -n "$NS" -m "$T/deep1000.json" \
+	    "$F/pins.txt"
+	assert_success
+	run --separate-stderr matrixgen -n "$NS" -m "$T/deep1001.json" \
+	    "$F/pins.txt"
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" "^matrixgen: $T/deep1001.json:1:[0-9]+: invalid JSON\$"
+}

@@ -407,3 +407,48 @@ CASES
 	b=$(tapnote -m "$FIXTURES/tapnote/scenarios.tsv" <"$FIXTURES/tapnote/pass.tap")
 	[ "$a" = "$b" ]
 }
+
+# padto FILE SIZE CHAR: append CHAR to FILE until it is exactly SIZE
+# bytes long.
+padto() {
+	local have
+	have=$(stat -c %s "$1")
+	head -c $(($2 - have)) /dev/zero | tr '\0' "$3" >>"$1"
+}
+
+@test "limits: TAPNOTE_INPUT_MAX bytes of TAP are read, one more is unusable" {
+	local max=$((64 * 1024 * 1024)) f="$BATS_TEST_TMPDIR/in.tap"
+	local msg="more than $max bytes of input"
+	# One long comment line is the cheapest TAP to pad a stream with.
+	printf '1..1\nok 1 a\n# ' >"$f"
+	padto "$f" "$max" x
+	run --separate-stderr tapnote "$f"
+	assert_success
+	assert_line 'Overall result: **PASS**'
+	# A file one byte larger is refused from its size, before reading.
+	truncate -s $((max + 1)) "$f"
+	run --separate-stderr tapnote "$f"
+	fails_with 2 "tapnote: $f: $msg"
+	# A pipe has no size: reading stops one byte past the bound.
+	run --separate-stderr bash -c \
+	    "{ printf '1..1\nok 1 a\n# '; head -c $max /dev/zero | tr '\0' x; } | tapnote"
+	fails_with 2 "tapnote: <stdin>: $msg"
+}
+
+@test "limits: a scenarios file of TAPNOTE_SCENFILE_MAX bytes is read, one more is unusable" {
+	local max=$((1024 * 1024)) f="$BATS_TEST_TMPDIR/sc"
+	local msg="more than $max bytes of input"
+	printf '1..1\nok 1 alpha\n' >"$BATS_TEST_TMPDIR/in.tap"
+	printf 'a\tA\talpha\n# ' >"$f"
+	padto "$f" "$max" x
+	run --separate-stderr tapnote -m "$f" "$BATS_TEST_TMPDIR/in.tap"
+	assert_success
+	assert_line '| a | A | `alpha` | 1 | 1 | 0 | PASS |'
+	truncate -s $((max + 1)) "$f"
+	run --separate-stderr tapnote -m "$f" "$BATS_TEST_TMPDIR/in.tap"
+	fails_with 2 "tapnote: $f: $msg"
+	run --separate-stderr bash -c \
+	    "head -c $((max + 1)) /dev/zero | tr '\0' '#' |
+	    tapnote -m - \"\$BATS_TEST_TMPDIR/in.tap\""
+	fails_with 2 "tapnote: <stdin>: $msg"
+}

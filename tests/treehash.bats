@@ -875,3 +875,53 @@ EOF
 	assert_line "changed: tasks.md"
 	assert_line "9 differences in 17 entries: 7 changed, 0 missing, 2 new, 0 now present, 0 now absent"
 }
+
+# Limits of the files read whole.
+
+# padto FILE SIZE: append blanks to FILE until it is exactly SIZE bytes
+# long; JSON allows them after the document.
+padto() {
+	local have
+	have=$(stat -c %s "$1")
+	head -c $(($2 - have)) /dev/zero | tr '\0' ' ' >>"$1"
+}
+
+@test "limits: a committed tree of TREEHASH_TREE_MAX bytes is read, one more is refused" {
+	local max=$((64 * 1024 * 1024)) c="$BATS_TEST_TMPDIR/committed.json"
+	local msg="more than $max bytes of input"
+	committed
+	padto "$c" "$max"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" -c "$c" \
+	    < <(listall "$G")
+	assert_success
+	assert_output "21 entries, no differences"
+	truncate -s $((max + 1)) "$c"
+	expect 1 "treehash: $c: $msg" treehash -0 -C "$G" -m "$M" -c "$c" \
+	    < <(listall "$G")
+	# A pipe has no size: reading stops one byte past the bound.
+	run --separate-stderr treehash -0 -C "$G" -m "$M" \
+	    -c <(head -c $((max + 1)) /dev/zero | tr '\0' ' ') < <(listall "$G")
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" "^treehash: /dev/fd/[0-9]+: $msg\$"
+}
+
+@test "limits: a manifest of TREEHASH_MANIFEST_MAX bytes is read, one more is refused" {
+	local max=$((4 * 1024 * 1024)) m="$BATS_TEST_TMPDIR/manifest.json"
+	local msg="more than $max bytes of input"
+	committed
+	cp "$M" "$m"
+	padto "$m" "$max"
+	run --separate-stderr treehash -0 -C "$G" -m "$m" -T "$T0" \
+	    < <(listall "$G")
+	assert_success
+	diff -u "$BATS_TEST_TMPDIR/committed.json" <(printf '%s\n' "$output")
+	truncate -s $((max + 1)) "$m"
+	expect 1 "treehash: $m: $msg" treehash -0 -C "$G" -m "$m" -T "$T0" \
+	    < <(listall "$G")
+	run --separate-stderr treehash -0 -C "$G" -T "$T0" \
+	    -m <(head -c $((max + 1)) /dev/zero | tr '\0' ' ') < <(listall "$G")
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" "^treehash: /dev/fd/[0-9]+: $msg\$"
+}

@@ -648,3 +648,33 @@ KNOWN_LIBYAML='R4YG'
 	# Known: MUS6/00 ("%YAML 1.1#...") passes libyaml.
 	[ $((pyref - refused)) -le 1 ]
 }
+
+# padto FILE SIZE [CHAR]: append CHAR (a space by default) to FILE until
+# it is exactly SIZE bytes long.
+padto() {
+	local have
+	have=$(stat -c %s "$1")
+	head -c $(($2 - have)) /dev/zero | tr '\0' "${3:- }" >>"$1"
+}
+
+@test "limits: YAML2JSON_INPUT_MAX bytes are read, one more is refused" {
+	local max=$((64 * 1024 * 1024)) f="$BATS_TEST_TMPDIR/in.yaml"
+	local msg="more than $max bytes of input"
+	# Trailing blanks are the cheapest valid text to pad a document with.
+	printf 'a: 1\n' >"$f"
+	padto "$f" "$max"
+	run --separate-stderr yaml2json -c "$f"
+	assert_success
+	assert_output '{"a":1}'
+	# A file one byte larger is refused from its size, before reading.
+	truncate -s $((max + 1)) "$f"
+	run --separate-stderr yaml2json -c "$f"
+	fails_with 1 "yaml2json: $f: $msg"
+	# A pipe has no size: reading stops one byte past the bound.
+	run --separate-stderr bash -c \
+	    "{ printf 'a: 1\n'; head -c $max /dev/zero | tr '\0' ' '; } | yaml2json -c"
+	fails_with 1 "yaml2json: <stdin>: $msg"
+	run --separate-stderr bash -c \
+	    "{ printf 'a: 1\n'; head -c $max /dev/zero | tr '\0' ' '; } | yaml2json -m -"
+	fails_with 1 "yaml2json: <stdin>: $msg"
+}

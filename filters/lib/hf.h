@@ -82,6 +82,12 @@ struct hf_buf {
 };
 /* Read all of path (or stdin); exit 2 on I/O error. */
 void	 hf_readall(const char *, struct hf_buf *);
+/*
+ * The same, for an input of at most max bytes: past it, "prog: file: more
+ * than max bytes of input" and exit with status, before reading a regular
+ * file that is already larger and as soon as a stream goes past it.
+ */
+void	 hf_readmax(const char *, struct hf_buf *, size_t, int);
 void	 hf_buffree(struct hf_buf *);
 /* The display name of a path argument: "<stdin>" for NULL or "-". */
 const char *hf_inname(const char *);

@@ -18,6 +18,16 @@ isstdin(const char *path)
 	return path == NULL || strcmp(path, "-") == 0;
 }
 
+/*
+ * Worded as nsgen words its own bound on standard input, so every filter
+ * says the same of an input that is too large.
+ */
+static void
+toolarge(const char *name, size_t max, int status)
+{
+	hf_dieat(status, name, 0, 0, "more than %zu bytes of input", max);
+}
+
 const char *
 hf_inname(const char *path)
 {
@@ -39,16 +49,32 @@ hf_open(const char *path)
 void
 hf_readall(const char *path, struct hf_buf *b)
 {
+	hf_readmax(path, b, SIZE_MAX, HF_EDATA);
+}
+
+void
+hf_readmax(const char *path, struct hf_buf *b, size_t max, int status)
+{
 	struct stat st;
 	FILE *fp;
 	size_t cap = 65536, n;
 
 	fp = hf_open(path);
 	b->name = hf_inname(path);
-	/* A regular file's size is known: read it in one go. */
+	/*
+	 * A regular file's size is known: refuse it before reading when it
+	 * is already too large, else read it in one go.
+	 */
 	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 2)
-		cap = (size_t)st.st_size + 2;
+	    st.st_size > 0) {
+		if ((uintmax_t)st.st_size > max)
+			toolarge(b->name, max, status);
+		if ((uintmax_t)st.st_size < SIZE_MAX / 2)
+			cap = (size_t)st.st_size + 2;
+	}
+	/* Room for one byte past the bound is all it takes to see it. */
+	if (max < SIZE_MAX - 2 && cap > max + 2)
+		cap = max + 2;
 	b->data = hf_malloc(cap);
 	b->len = 0;
 	for (;;) {
@@ -56,10 +82,14 @@ hf_readall(const char *path, struct hf_buf *b)
 			if (cap > SIZE_MAX / 2)
 				hf_die(HF_EUSAGE, "%s: input too large", b->name);
 			cap *= 2;
+			if (max < SIZE_MAX - 2 && cap > max + 2)
+				cap = max + 2;
 			b->data = hf_realloc(b->data, cap);
 		}
 		n = fread(b->data + b->len, 1, cap - b->len - 1, fp);
 		b->len += n;
+		if (b->len > max)
+			toolarge(b->name, max, status);
 		if (n == 0)
 			break;
 	}
