@@ -15,7 +15,7 @@
  * merge keys add, and the length of integers, so that no input can
  * exhaust the stack, the memory or the time.
  */
-/* For madvise(2), which the arena uses when the system has it. */
+/* For MAP_ANONYMOUS and MAP_POPULATE, which the arena uses when it can. */
 #define _DEFAULT_SOURCE
 #include <sys/mman.h>
 
@@ -121,9 +121,10 @@ struct node {
 				};
 			};
 			unsigned	 gen;	/* flattenings finished */
-			int		 active;	/* flattenings under way */
+			/* Both are at most MAXDEPTH and a little. */
+			int16_t		 active;	/* flattenings under way */
+			int16_t		 height;
 			uint64_t	 units;	/* nodes and scalar bytes in JSON */
-			int		 height;
 		};
 	};
 };
@@ -149,7 +150,8 @@ struct span {
 
 struct chunk {
 	struct chunk	*next;
-	size_t		 used, cap;
+	size_t		 used, cap;	/* in AUNIT */
+	size_t		 size;		/* mapped, in bytes, or 0 */
 	max_align_t	 data[];
 };
 
@@ -215,6 +217,29 @@ dieat(unsigned long line, unsigned long col, const char *fmt, ...)
  */
 #define AUNIT	8
 
+static struct chunk *
+chunknew(size_t size)
+{
+	struct chunk *c;
+#ifdef MAP_POPULATE
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (pg > 0)
+		size = (size + pg - 1) / pg * pg;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p != MAP_FAILED) {
+		c = p;
+		c->size = size;
+		return c;
+	}
+#endif
+	c = hf_calloc(1, size);
+	c->size = 0;
+	return c;
+}
+
 static void *
 aalloc(size_t n)
 {
@@ -228,30 +253,19 @@ aalloc(size_t n)
 	c = C.arena;
 	if (c == NULL || c->cap - c->used < units) {
 		/*
-		 * Chunks double, from 256 KiB to 32 MiB, so a small document
-		 * costs little and a large one few chunks; from 256 KiB they
-		 * come zeroed from mmap.  Large ones ask for huge pages: a
-		 * page fault per 4 KiB is most of the time of a large
-		 * document otherwise.
+		 * Chunks double, from 64 KiB to 1 MiB, so a small document
+		 * costs little and a large one leaves at most 1 MiB unused.
+		 * Where the system can, they are mapped with their pages
+		 * present: a page fault per 4 KiB first touched was most of
+		 * the time of a large document.
 		 */
-		cap = c == NULL ? 256 << 10 : c->cap * AUNIT * 2;
-		if (cap > 32 << 20)
-			cap = 32 << 20;
+		cap = c == NULL ? 64 << 10 : c->cap * AUNIT * 2;
+		if (cap > 1 << 20)
+			cap = 1 << 20;
 		cap /= AUNIT;
 		if (cap < units)
 			cap = units;
-		c = hf_calloc(1, sizeof(*c) + cap * AUNIT);
-#ifdef MADV_HUGEPAGE
-		if (cap * AUNIT >= 4 << 20) {
-			uintptr_t a = ((uintptr_t)c + (2 << 20) - 1) &
-			    ~(uintptr_t)((2 << 20) - 1);
-			uintptr_t e = ((uintptr_t)c->data + cap *
-			    AUNIT) & ~(uintptr_t)((2 << 20) - 1);
-
-			if (e > a)
-				madvise((void *)a, e - a, MADV_HUGEPAGE);
-		}
-#endif
+		c = chunknew(sizeof(*c) + cap * AUNIT);
 		c->cap = cap;
 		c->used = 0;
 		c->next = C.arena;
@@ -291,7 +305,10 @@ freedoc(void)
 
 	while ((c = C.arena) != NULL) {
 		C.arena = c->next;
-		free(c);
+		if (c->size > 0)
+			munmap(c, c->size);
+		else
+			free(c);
 	}
 	free(C.atab);
 	C.atab = NULL;
