@@ -175,6 +175,7 @@ static struct {
 	struct othertag	*otags;
 	size_t		 notag, capotag;
 	size_t		 curc, curb;	/* a character index and its byte */
+	int		 ascii;		/* the input is ASCII: they are equal */
 	jmp_buf		 retry;
 	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
 	char		 ph[3];		/* a tab in block indentation, for libyaml */
@@ -1154,6 +1155,8 @@ byteat(size_t index)
 	const unsigned char *d = (const unsigned char *)C.in.data;
 	size_t n = C.in.len;
 
+	if (C.ascii)
+		return index;
 	if (C.curc == 0 && C.curb == 0 && n >= 3 &&
 	    memcmp(d, "\xef\xbb\xbf", 3) == 0)
 		C.curb = 3;
@@ -2483,6 +2486,17 @@ directivecheck(const yaml_event_t *ev)
 		    "expected '<document start>' after a directive");
 }
 
+static int
+isascii7(const unsigned char *d, size_t n)
+{
+	unsigned char or = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		or |= d[i];
+	return (or & 0x80) == 0;
+}
+
 static void
 run(void)
 {
@@ -2491,6 +2505,7 @@ run(void)
 	int ndocs = 0;
 
 	C.curc = C.curb = 0;
+	C.ascii = isascii7((const unsigned char *)C.in.data, C.in.len);
 	if (!yaml_parser_initialize(&C.parser))
 		hf_die(HF_EUSAGE, "out of memory");
 	C.parserok = 1;
