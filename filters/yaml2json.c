@@ -15,7 +15,7 @@
  * merge keys add, and the length of integers, so that no input can
  * exhaust the stack, the memory or the time.
  */
-/* For madvise(2), which the arena uses when the system has it. */
+/* For MAP_ANONYMOUS and MAP_POPULATE, which the arena uses when it can. */
 #define _DEFAULT_SOURCE
 #include <sys/mman.h>
 
@@ -24,6 +24,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,39 +77,72 @@ enum jtype { J_NULL, J_TRUE, J_FALSE, J_NUM, J_STR };
  */
 enum kclass { C_NONE, C_NUM, C_STR, C_BYTES, C_DATE, C_NAIVE, C_AWARE };
 
+/*
+ * A node is allocated at the size of its kind: a scalar ends at kidlen,
+ * so the fields after the scalars' part are only ever used on
+ * collections.  Large documents hold hundreds of thousands of nodes, and
+ * their size is most of the memory and of the page faults of a run.
+ */
 struct node {
 	unsigned char	 kind;
 	unsigned char	 tag;
-	unsigned char	 started;	/* constructed or queued */
 	unsigned char	 jt;		/* scalars: enum jtype */
 	unsigned char	 kc;		/* scalars: enum kclass */
-	unsigned char	 onstack;	/* being converted to JSON */
-	unsigned char	 nul;		/* JSON text holds a NUL byte */
-	unsigned char	 flat;		/* flattened, without duplicates */
+	unsigned int	 started:1;	/* constructed or queued */
+	unsigned int	 onstack:1;	/* being converted to JSON */
+	unsigned int	 nul:1;		/* JSON text holds a NUL byte */
+	unsigned int	 flat:1;	/* flattened, without duplicates */
+	unsigned int	 used:1;	/* measured once already */
 	uint32_t	 line, col;
-	int		 height;
-	unsigned	 uses;
-	uint64_t	 units;		/* nodes and scalar bytes in JSON */
-	const char	*tagname;
 	union {
 		struct {			/* scalars */
-			char		*val;	/* NUL-terminated */
-			size_t		 len;
-			const char	*txt;	/* JSON number or string */
-			size_t		 tlen;
+			/*
+			 * The text is read only until the scalar is
+			 * constructed, and its JSON text is written
+			 * last, so they share their place.
+			 */
+			union {
+				char		*val;	/* see scalarval() */
+				const char	*txt;	/* JSON number or string */
+			};
+			union {
+				size_t		 len;
+				size_t		 tlen;
+			};
 			const char	*kid;	/* identity for equality */
 			size_t		 kidlen;
 		};
 		struct {			/* collections */
 			struct node	**v;	/* items, or keys and values */
 			size_t		 n;
-			size_t		 fw, fr;	/* flattening cursors */
-			struct node	**out;	/* constructed pairs */
-			size_t		 nout;
+			/*
+			 * A mapping's cursors serve only until it is flat;
+			 * its constructed pairs come after.
+			 */
+			union {
+				struct {
+					size_t	 fw, fr;	/* flattening cursors */
+				};
+				struct {
+					struct node	**out;	/* constructed pairs */
+					size_t		 nout;
+				};
+			};
 			unsigned	 gen;	/* flattenings finished */
-			int		 active;	/* flattenings under way */
+			/* Both are at most MAXDEPTH and a little. */
+			int16_t		 active;	/* flattenings under way */
+			int16_t		 height;
+			uint64_t	 units;	/* nodes and scalar bytes in JSON */
 		};
 	};
+};
+
+#define SCALARSIZE	(offsetof(struct node, kidlen) + sizeof(size_t))
+
+/* The tags of nodes with a tag SafeConstructor does not know. */
+struct othertag {
+	const struct node	*node;
+	const char		*name;
 };
 
 struct anchor {
@@ -124,7 +158,8 @@ struct span {
 
 struct chunk {
 	struct chunk	*next;
-	size_t		 used, cap;
+	size_t		 used, cap;	/* in AUNIT */
+	size_t		 size;		/* mapped, in bytes, or 0 */
 	max_align_t	 data[];
 };
 
@@ -145,6 +180,10 @@ static struct {
 	struct nvec	 queue;
 	struct nvec	 stack;		/* open collections while parsing */
 	struct nvec	 kids;		/* their children so far */
+	struct othertag	*otags;
+	size_t		 notag, capotag;
+	size_t		 curc, curb;	/* a character index and its byte */
+	int		 ascii;		/* the input is ASCII: they are equal */
 	jmp_buf		 retry;
 	unsigned long	 patched[MAXPATCH];	/* lines of ignored directives */
 	char		 ph[3];		/* a tab in block indentation, for libyaml */
@@ -181,7 +220,35 @@ dieat(unsigned long line, unsigned long col, const char *fmt, ...)
 /*
  * The arena holds what lives as long as a document: nodes, their lists,
  * scalar text and the strings made from it.  Its memory comes zeroed.
+ * Nothing in it needs more alignment than a 64-bit integer or a pointer,
+ * so it is handed out in units of 8 bytes: nodes and short strings waste
+ * less than with max_align_t.
  */
+#define AUNIT	8
+
+static struct chunk *
+chunknew(size_t size)
+{
+	struct chunk *c;
+#ifdef MAP_POPULATE
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (pg > 0)
+		size = (size + pg - 1) / pg * pg;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p != MAP_FAILED) {
+		c = p;
+		c->size = size;
+		return c;
+	}
+#endif
+	c = hf_calloc(1, size);
+	c->size = 0;
+	return c;
+}
+
 static void *
 aalloc(size_t n)
 {
@@ -189,42 +256,31 @@ aalloc(size_t n)
 	size_t cap, units;
 	void *p;
 
-	units = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t);
+	units = (n + AUNIT - 1) / AUNIT;
 	if (units == 0)
 		units = 1;
 	c = C.arena;
 	if (c == NULL || c->cap - c->used < units) {
 		/*
-		 * Chunks double, from 256 KiB to 32 MiB, so a small document
-		 * costs little and a large one few chunks; from 256 KiB they
-		 * come zeroed from mmap.  Large ones ask for huge pages: a
-		 * page fault per 4 KiB is most of the time of a large
-		 * document otherwise.
+		 * Chunks double, from 64 KiB to 1 MiB, so a small document
+		 * costs little and a large one leaves at most 1 MiB unused.
+		 * Where the system can, they are mapped with their pages
+		 * present: a page fault per 4 KiB first touched was most of
+		 * the time of a large document.
 		 */
-		cap = c == NULL ? 256 << 10 : c->cap * sizeof(max_align_t) * 2;
-		if (cap > 32 << 20)
-			cap = 32 << 20;
-		cap /= sizeof(max_align_t);
+		cap = c == NULL ? 64 << 10 : c->cap * AUNIT * 2;
+		if (cap > 1 << 20)
+			cap = 1 << 20;
+		cap /= AUNIT;
 		if (cap < units)
 			cap = units;
-		c = hf_calloc(1, sizeof(*c) + cap * sizeof(max_align_t));
-#ifdef MADV_HUGEPAGE
-		if (cap * sizeof(max_align_t) >= 4 << 20) {
-			uintptr_t a = ((uintptr_t)c + (2 << 20) - 1) &
-			    ~(uintptr_t)((2 << 20) - 1);
-			uintptr_t e = ((uintptr_t)c->data + cap *
-			    sizeof(max_align_t)) & ~(uintptr_t)((2 << 20) - 1);
-
-			if (e > a)
-				madvise((void *)a, e - a, MADV_HUGEPAGE);
-		}
-#endif
+		c = chunknew(sizeof(*c) + cap * AUNIT);
 		c->cap = cap;
 		c->used = 0;
 		c->next = C.arena;
 		C.arena = c;
 	}
-	p = c->data + c->used;
+	p = (char *)c->data + c->used * AUNIT;
 	c->used += units;
 	return p;
 }
@@ -258,13 +314,17 @@ freedoc(void)
 
 	while ((c = C.arena) != NULL) {
 		C.arena = c->next;
-		free(c);
+		if (c->size > 0)
+			munmap(c, c->size);
+		else
+			free(c);
 	}
 	free(C.atab);
 	C.atab = NULL;
 	C.acap = C.acount = 0;
 	C.queue.n = 0;
 	C.budget = 0;
+	C.notag = 0;
 }
 
 static void
@@ -701,9 +761,14 @@ tagname(const struct node *n)
 		"seq", "map", "set", "omap", "pairs", "merge", "value"
 	};
 	static char buf[64];
+	size_t i;
 
-	if (n->tag == T_OTHER)
-		return n->tagname;
+	if (n->tag == T_OTHER) {
+		for (i = 0; i < C.notag; i++)
+			if (C.otags[i].node == n)
+				return C.otags[i].name;
+		return "";
+	}
 	snprintf(buf, sizeof(buf), "%s%s", tagpfx, names[n->tag]);
 	return buf;
 }
@@ -953,7 +1018,7 @@ newnode(int kind, const yaml_mark_t *m)
 {
 	struct node *n;
 
-	n = aalloc(sizeof(*n));
+	n = aalloc(kind == K_SCALAR ? SCALARSIZE : sizeof(*n));
 	n->kind = kind;
 	n->line = m->line + 1;
 	n->col = m->column + 1;
@@ -963,7 +1028,7 @@ newnode(int kind, const yaml_mark_t *m)
 static void
 settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
 {
-	const char *t = (const char *)tag;
+	const char *t = (const char *)tag, *name = NULL;
 
 	if (n->kind == K_SCALAR) {
 		/*
@@ -973,7 +1038,7 @@ settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
 		 */
 		if ((t == NULL && plainimplicit) ||
 		    (t != NULL && strcmp(t, "!") == 0))
-			n->tag = resolve(n->val, n->len, &n->tagname);
+			n->tag = resolve(n->val, n->len, &name);
 		else if (t == NULL)
 			n->tag = T_STR;
 		else
@@ -982,8 +1047,16 @@ settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
 		n->tag = n->kind == K_SEQ ? T_SEQ : T_MAP;
 	else
 		n->tag = tagid(t);
-	if (n->tag == T_OTHER && n->tagname == NULL)
-		n->tagname = astrndup(t, strlen(t));
+	if (n->tag != T_OTHER)
+		return;
+	if (C.notag == C.capotag) {
+		C.capotag = C.capotag ? C.capotag * 2 : 16;
+		C.otags = hf_reallocarray(C.otags, C.capotag,
+		    sizeof(*C.otags));
+	}
+	C.otags[C.notag].node = n;
+	C.otags[C.notag++].name = name != NULL ? name :
+	    astrndup(t, strlen(t));
 }
 
 static void
@@ -1079,6 +1152,61 @@ tabcheck(void)
 }
 
 /*
+ * The byte offset of the character index of a mark, from a cursor that
+ * moves forward through the input, as events come in order; SIZE_MAX
+ * when the cursor is past it.  libyaml counts every character, a break
+ * CRLF as two, but not a byte order mark.
+ */
+static size_t
+byteat(size_t index)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t n = C.in.len;
+
+	if (C.ascii)
+		return index;
+	if (C.curc == 0 && C.curb == 0 && n >= 3 &&
+	    memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		C.curb = 3;
+	if (index < C.curc)
+		return SIZE_MAX;
+	while (C.curc < index && C.curb < n) {
+		for (C.curb++; C.curb < n && (d[C.curb] & 0xc0) == 0x80;
+		    C.curb++)
+			;
+		C.curc++;
+	}
+	return C.curb;
+}
+
+/*
+ * Where a scalar's text lives.  A string whose bytes stand as they are
+ * in the input, plain or quoted on one line without escapes, is read
+ * there: most scalars of a large file are, and a copy of each would
+ * cost as much memory as the input again.  Only strings qualify: the
+ * constructors of the other tags read their text as a C string, and
+ * the input is not NUL-terminated at a scalar's end.  The rest is
+ * copied to the arena, so that libyaml's heap stays small and its
+ * memory is reused.
+ */
+static char *
+scalarval(const struct node *n, const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t off, len = ev->data.scalar.length;
+
+	if (n->tag == T_STR && (off = byteat(ev->start_mark.index)) <
+	    C.in.len) {
+		if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+			off++;
+		if (len <= C.in.len - off &&
+		    memcmp(C.in.data + off, v, len) == 0)
+			return C.in.data + off;
+	}
+	return astrndup(v, len);
+}
+
+/*
  * One document, from its DOCUMENT-START event (already read) to its end.
  * Returns the root node.
  */
@@ -1099,17 +1227,19 @@ parsedoc(void)
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
-			/*
-			 * Copied to the arena, so that libyaml's heap stays
-			 * small and its memory is reused.
-			 */
-			n->val = astrndup((char *)ev.data.scalar.value,
-			    ev.data.scalar.length);
 			n->len = ev.data.scalar.length;
-			if (C.nph > 0)
+			if (C.nph > 0) {
+				n->val = astrndup((char *)ev.data.scalar.value,
+				    ev.data.scalar.length);
 				phfix(n, ev.data.scalar.style);
-			settag(n, ev.data.scalar.tag,
-			    ev.data.scalar.plain_implicit);
+				settag(n, ev.data.scalar.tag,
+				    ev.data.scalar.plain_implicit);
+			} else {
+				n->val = (char *)ev.data.scalar.value;
+				settag(n, ev.data.scalar.tag,
+				    ev.data.scalar.plain_implicit);
+				n->val = scalarval(n, &ev);
+			}
 			if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 				addspan(&ev);
 			anchor = ev.data.scalar.anchor;
@@ -2069,6 +2199,33 @@ construct(struct node *root)
  * charges every use of a value after the first to the alias budget at its
  * full size, so that the size of the output is known to be bounded.
  */
+static int
+firstuse(struct node *n)
+{
+	int used = n->used;
+
+	n->used = 1;
+	return used;
+}
+
+/*
+ * What a measured value counts, and how deep it nests; a scalar has
+ * neither field, and only numbers and strings have JSON text.
+ */
+static uint64_t
+units(const struct node *n)
+{
+	if (n->kind != K_SCALAR)
+		return n->units;
+	return 1 + (n->jt == J_NUM || n->jt == J_STR ? n->tlen : 0);
+}
+
+static int
+height(const struct node *n)
+{
+	return n->kind == K_SCALAR ? 0 : n->height;
+}
+
 static void
 measure(struct node *n, int depth)
 {
@@ -2076,12 +2233,11 @@ measure(struct node *n, int depth)
 	size_t i, k;
 
 	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
-		n->units = 1 + n->tlen;
-		if (n->uses++ > 0)
-			charge(n, n->units);
+		if (firstuse(n) > 0)
+			charge(n, units(n));
 		return;
 	}
-	if (n->uses++ > 0 && !n->onstack) {
+	if (firstuse(n) > 0 && !n->onstack) {
 		if (depth - 1 + n->height > MAXDEPTH)
 			dienode(n, "nesting deeper than %d levels", MAXDEPTH);
 		charge(n, n->units);
@@ -2101,7 +2257,7 @@ measure(struct node *n, int depth)
 		if (n->tag == T_SET && i % 2 == 1)
 			continue;
 		if (n->tag == T_MAP && i % 2 == 0) {
-			n->units += 1 + c->tlen;
+			n->units += units(c);
 			continue;
 		}
 		/* The [key, value] lists of omap and pairs are a level. */
@@ -2109,14 +2265,14 @@ measure(struct node *n, int depth)
 			if (i % 2 == 0)
 				n->units++;
 			measure(c, depth + 2);
-			if (c->height + 2 > n->height)
-				n->height = c->height + 2;
+			if (height(c) + 2 > n->height)
+				n->height = height(c) + 2;
 		} else {
 			measure(c, depth + 1);
-			if (c->height + 1 > n->height)
-				n->height = c->height + 1;
+			if (height(c) + 1 > n->height)
+				n->height = height(c) + 1;
 		}
-		n->units += c->units;
+		n->units += units(c);
 	}
 	n->onstack = 0;
 }
@@ -2338,6 +2494,17 @@ directivecheck(const yaml_event_t *ev)
 		    "expected '<document start>' after a directive");
 }
 
+static int
+isascii7(const unsigned char *d, size_t n)
+{
+	unsigned char or = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		or |= d[i];
+	return (or & 0x80) == 0;
+}
+
 static void
 run(void)
 {
@@ -2345,6 +2512,8 @@ run(void)
 	struct node *root = NULL;
 	int ndocs = 0;
 
+	C.curc = C.curb = 0;
+	C.ascii = isascii7((const unsigned char *)C.in.data, C.in.len);
 	if (!yaml_parser_initialize(&C.parser))
 		hf_die(HF_EUSAGE, "out of memory");
 	C.parserok = 1;
@@ -2465,5 +2634,6 @@ main(int argc, char *argv[])
 	free(C.queue.v);
 	free(C.stack.v);
 	free(C.spans);
+	free(C.otags);
 	hf_exit(HF_OK);
 }
