@@ -21,6 +21,11 @@
 #define NSGEN_INPUT_MAX	65536
 /* Longer than any key; a line is read up to key, '=' and value. */
 #define NSGEN_KEY_MAX	32
+/*
+ * The most bytes read from the manifest of -m (4 MiB): yaml2json writes it
+ * from a mission's expected-artifacts.yaml, a few kilobytes.
+ */
+#define NSGEN_MANIFEST_MAX	(4UL * 1024 * 1024)
 
 enum key {
 	K_SCOPE, K_SLUG, K_BRANCH, K_COMMIT, K_MISSION, K_MVERSION, K_STEP,
@@ -356,7 +361,7 @@ loadmanifest(struct state *st)
 	unsigned long line = 1, col = 1;
 	cJSON *root;
 
-	hf_readall(st->manifest, &b);
+	hf_readmax(st->manifest, &b, NSGEN_MANIFEST_MAX, HF_EDATA);
 	root = cJSON_ParseWithLengthOpts(b.data, b.len + 1, &end, 1);
 	if (root == NULL) {
 		end = cJSON_GetErrorPtr();

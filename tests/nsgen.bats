@@ -262,6 +262,21 @@ sys.stdout.write("#" + "x" * n + "\n" + body)' "$@"
 	fails_with 1 "nsgen: <stdin>: more than 65536 bytes of input"
 }
 
+@test "limit: a manifest of NSGEN_MANIFEST_MAX bytes is read, one more is refused" {
+	local max=$((4 * 1024 * 1024)) m="$BATS_TEST_TMPDIR/m.json"
+	cp "$FIXTURES/nsgen/manifest.json" "$m"
+	head -c $((max - $(stat -c %s "$m"))) /dev/zero | tr '\0' ' ' >>"$m"
+	[ "$(stat -c %s "$m")" -eq "$max" ]
+	run --separate-stderr nsgen -m "$m" "${GOOD[@]}" step_id=plan
+	assert_success
+	echo >>"$m"
+	run --separate-stderr nsgen -m "$m" "${GOOD[@]}" step_id=plan
+	fails_with 1 "nsgen: $m: more than $max bytes of input"
+	run --separate-stderr bash -c 'head -c $(($1 + 1)) /dev/zero | tr "\0" " " |
+	    nsgen -m - "${@:2}"' _ "$max" "${GOOD[@]}"
+	fails_with 1 "nsgen: <stdin>: more than $max bytes of input"
+}
+
 @test "I/O: a write error on stdout exits 2" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	run --separate-stderr bash -c 'nsgen "$@" >/dev/full' _ "${GOOD[@]}"
