@@ -103,33 +103,45 @@ HF_PINNED := $(filter check verify,$(HF_GOALS))
 define HF_LIB_TEXT
 hf_err() { printf 'handoff: %s\n' "$*" >&2; }
 hf_git() { "${GIT:-git}" -C "$HF_REPO" "$@"; }
-# Epoch seconds as ISO 8601 UTC, by civil-from-days arithmetic.
+# The helpers a hot path uses answer in a variable rather than on
+# standard output: a command substitution forks the shell, and a fork
+# costs as much as a small process on the machines this runs on.
+# Epoch seconds as ISO 8601 UTC in hiso, by civil-from-days arithmetic.
 hf_iso() {
 	hs=$1; hd=$((hs / 86400)); hr=$((hs % 86400)); hz=$((hd + 719468))
 	he=$((hz / 146097)); hdoe=$((hz - he * 146097))
 	hyoe=$(((hdoe - hdoe / 1460 + hdoe / 36524 - hdoe / 146096) / 365))
 	hy=$((hyoe + he * 400)); hdoy=$((hdoe - (365 * hyoe + hyoe / 4 - hyoe / 100)))
 	hmp=$(((5 * hdoy + 2) / 153)); hdd=$((hdoy - (153 * hmp + 2) / 5 + 1))
-	if [ "$hmp" -lt 10 ]; then hm=$((hmp + 3)); else hm=$((hmp - 9)); fi
-	if [ "$hm" -le 2 ]; then hy=$((hy + 1)); fi
-	printf '%04d-%02d-%02dT%02d:%02d:%02dZ' "$hy" "$hm" "$hdd" \
-	    $((hr / 3600)) $((hr % 3600 / 60)) $((hr % 60))
+	if [ "$hmp" -lt 10 ]; then hmo=$((hmp + 3)); else hmo=$((hmp - 9)); fi
+	if [ "$hmo" -le 2 ]; then hy=$((hy + 1)); fi
+	hhh=$((hr / 3600)) hmi=$((hr % 3600 / 60)) hse=$((hr % 60))
+	for hv in hmo hdd hhh hmi hse; do
+		eval "[ \"\$$hv\" -ge 10 ] || $hv=0\$$hv"
+	done
+	while [ ${#hy} -lt 4 ]; do hy=0$hy; done
+	hiso=$hy-$hmo-${hdd}T$hhh:$hmi:${hse}Z
 }
-# Top-level scalar of a json.dumps(indent=2) file: hf_jget FILE KEY.
-hf_jget() {
+# Top-level scalar of a json.dumps(indent=2) file in hjv: hf_jvar FILE KEY.
+hf_jvar() {
+	hjv=
 	[ -r "$1" ] || return 1
 	while IFS= read -r hl; do
 		case $hl in
 		"  \"$2\": "*)
-			hv=${hl#*\": }; hv=${hv%,}
-			case $hv in
-			null) hv= ;;
-			\"*\") hv=${hv#\"}; hv=${hv%\"} ;;
+			hjv=${hl#*\": }; hjv=${hjv%,}
+			case $hjv in
+			null) hjv= ;;
+			\"*\") hjv=${hjv#\"}; hjv=${hjv%\"} ;;
 			esac
-			printf '%s\n' "$hv"; return 0 ;;
+			return 0 ;;
 		esac
 	done <"$1"
 	return 1
+}
+# The same on standard output: hf_jget FILE KEY.
+hf_jget() {
+	hf_jvar "$@" && printf '%s\n' "$hjv"
 }
 # Value of "key" in a one-line JSON text: hf_jline TEXT KEY.
 hf_jline() {
@@ -149,10 +161,10 @@ hf_manifest_yaml() {
 	if [ -n "$HF_MAN_FILE" ]; then cat "$HF_MAN_FILE"
 	else hf_git cat-file blob "$HF_MAN_OID"; fi
 }
+# The -x options of EXCLUDE in hx, to be split unquoted (under set -f).
 hf_excl() {
 	hx=
 	for hp in $EXCLUDE; do hx="$hx -x $hp"; done
-	printf '%s' "$hx"
 }
 hf_mk_manifest() {	# out source_commit captured_at
 	hf_manifest_yaml | "$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" >"$1"
@@ -161,12 +173,13 @@ hf_mk_manifest() {	# out source_commit captured_at
 # git the files of the directory.
 hf_treehash() {
 	set -f
+	hf_excl
 	if [ -n "$HF_NOGIT" ]; then
 		(cd "$HF_REPO/$HF_ROOT" && find . -path ./handoff -prune -o \
 		    \( -type f -o -type l \) -print0) |
-		    "$TREEHASH" -0 -C "$HF_REPO/$HF_ROOT" $(hf_excl) "$@"
+		    "$TREEHASH" -0 -C "$HF_REPO/$HF_ROOT" $hx "$@"
 	else
-		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $(hf_excl) "$@"
+		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $hx "$@"
 	fi
 }
 hf_mk_tree() {	# out manifest.json source_commit captured_at [tree_commit]
@@ -188,7 +201,7 @@ hf_mk_events() {	# out scope branch source_commit at
 	fi
 }
 hf_mk_ns() {	# out manifest.json scope branch source_commit mission step generated_at
-	hmv=$(hf_jget "$2" manifest_version) || hmv=
+	hf_jvar "$2" manifest_version; hmv=$hjv
 	set -- "$1" "$2" "project_scope_id=$3" "feature_slug=$HF_SLUG" \
 	    "source_branch=$4" "source_commit=$5" "mission_key=$6" \
 	    "manifest_version=$hmv" "step_id=$7" "generated_at=$8"
@@ -252,7 +265,7 @@ hf_sedq() {
 	done
 }
 hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
-	hmv=$(hf_jget "$2" manifest_version) || hmv=
+	hf_jvar "$2" manifest_version; hmv=$hjv
 	hman=
 	[ -n "$HF_MAN_FILE" ] && hman=$HF_MAN_REL
 	hout=$1
@@ -579,7 +592,7 @@ hf_verify() {
 		else
 			(cd "$HF_FD" && git ls-files -z -- . ':(exclude)handoff') >"$hc/files"
 		fi &&
-		    set -f && "$TREEHASH" -c "$hp/artifact-tree.json" -0 -C "$HF_FD" $(hf_excl) \
+		    set -f && hf_excl && "$TREEHASH" -c "$hp/artifact-tree.json" -0 -C "$HF_FD" $hx \
 		    -m "$hp/artifact-manifest.json" "$hc/files" >"$hc/tree" 2>&1 ||
 		    { sed 's/^/verify: artifact-tree.json: /' "$hc/tree"; hbad "artifact-tree.json: does not match $HF_ROOT"; }
 	fi
@@ -600,12 +613,13 @@ endef
 export HF_LIB := $(value HF_LIB_TEXT)
 
 
-# The probe: resolves what the package is made from, with as few git
-# processes as it can: two cat-file --batch-check, two log, one cat-file
-# for meta.json, and one log more when the source commit is not the last
-# commit of the feature.
+# The probe: resolves what the package is made from, with as few processes
+# as it can: one cat-file --batch-command, one log, one cat-file
+# --batch-check, and one log more when the source commit is not the last
+# commit of the feature (or git quotes the event log's path).  git writes
+# into files of BUILD that the shell reads back, without a fork.
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
-# variable to set), and writes nothing.
+# variable to set), and writes nothing else.
 define HF_PROBE_TEXT
 # The mission the text of a meta.json names: "mission", else
 # "mission_type", else spec-kitty's own default for a feature that names
@@ -617,21 +631,23 @@ hf_mission_of() {
 		case $hmeta in
 		*"\"$hk\":"*)
 			hv=${hmeta#*\"$hk\":}; hv=${hv#"${hv%%[! 	]*}"}
-			case $hv in \"*) hv=${hv#\"}; echo "${hv%%\"*}"; return ;; esac ;;
+			case $hv in \"*) hv=${hv#\"}; hm=${hv%%\"*}; return ;; esac ;;
 		esac
 	done
-	echo software-dev
+	hm=software-dev
 }
 # The files' timestamps from the times of their inputs (source commit, tree,
 # events; no events: the source commit's), and the namespace's, which is
-# the newest of all.
+# the newest of all, as the probe's words in htimes.
 hf_times() {
 	hev=${3:-$1}
 	hns=$1
 	[ "$2" -gt "$hns" ] && hns=$2
 	[ "$hev" -gt "$hns" ] && hns=$hev
-	echo "T_MAN=$(hf_iso "$1") T_TREE=$(hf_iso "$2")" \
-	    "T_EV=$(hf_iso "$hev") T_NS=$(hf_iso "$hns")"
+	hf_iso "$1"; htimes="T_MAN=$hiso"
+	hf_iso "$2"; htimes="$htimes T_TREE=$hiso"
+	hf_iso "$hev"; htimes="$htimes T_EV=$hiso"
+	hf_iso "$hns"; htimes="$htimes T_NS=$hiso"
 }
 # Prints the probe's error line and fails unless $1 is a mission name.
 hf_mission_ok() {
@@ -646,6 +662,12 @@ hf_probe() {
 	set -f
 	# One cat-file for the objects at HEAD and, last, the text of
 	# meta.json when the mission is not given.
+	ho=$HF_B/probe.out
+	{ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
+	    "HEAD:./$HF_ROOT/versions"
+	  [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"
+	} >"$ho.in"
+	hf_git cat-file --batch-command <"$ho.in" >"$ho" 2>/dev/null
 	hi=0 hhead= hftree= hevoid= hpinsoid= hmeta=
 	while IFS= read -r hl; do
 		hi=$((hi + 1))
@@ -657,41 +679,34 @@ hf_probe() {
 			esac ;;
 		*) hmeta="$hmeta$hl " ;;
 		esac
-	done <<EOF
-$({ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
-    "HEAD:./$HF_ROOT/versions"
-    [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"; } |
-    hf_git cat-file --batch-command 2>/dev/null)
-EOF
+	done <"$ho"
 	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
 	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
-	# One walk of the feature's history for the last commit that touched
-	# it and the last that touched its event log; a path git quotes is
-	# not recognised here, and asked for on its own.
+	# The last commit that touched the feature, with the files it
+	# touched: when the event log is one of them, as it usually is, its
+	# time is known too.  A path git quotes is not recognised here, and
+	# its time asked for on its own.
 	htc= httime= hevtime=
-	set -- $(hf_git log --format='@ %H %ct' --name-only HEAD -- "./$HF_ROOT" \
-	    ":(exclude)./$HF_ROOT/handoff" 2>/dev/null | {
-		while IFS= read -r hl; do
-			case $hl in
-			"@ "*)
-				set -- $hl; hct=$3
-				[ -n "$htc" ] || { htc=$2 httime=$3; [ -n "$hevoid" ] || break; } ;;
-			"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl")
-				hevtime=$hct; break ;;
-			esac
-		done
-		echo "$htc $httime $hevtime"; })
-	htc=$1 httime=$2 hevtime=$3
+	hf_git log -1 --format='@ %H %ct' --name-only HEAD -- "./$HF_ROOT" \
+	    ":(exclude)./$HF_ROOT/handoff" >"$ho" 2>/dev/null
+	while IFS= read -r hl; do
+		case $hl in
+		"@ "*) set -- $hl; htc=$2 httime=$3 ;;
+		"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl")
+			[ -n "$hevoid" ] && hevtime=$httime ;;
+		esac
+	done <"$ho"
 	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
 	if [ -n "$hevoid" ] && [ -z "$hevtime" ]; then
-		hevtime=$(hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl")
+		hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl" >"$ho"
+		read -r hevtime <"$ho"
 	fi
 	hm=$HF_MISSION
-	[ -n "$hm" ] || hm=$(hf_mission_of "$hmeta")
+	[ -n "$hm" ] || hf_mission_of "$hmeta"
 	hf_mission_ok "$hm" || return
 	hsc=$HF_SC
-	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
-	    hsc=$(hf_jget "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit) || hsc=
+	[ -n "$hsc" ] || { hf_jvar "$HF_OUT/namespace.json" source_commit ||
+	    hf_jvar "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit; hsc=$hjv; }
 	[ -n "$hsc" ] || hsc=$htc
 	case $hsc in
 	*[!A-Za-z0-9._/^~-]*|-*) echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return ;;
@@ -699,15 +714,15 @@ EOF
 	hi=0 hscid= hman1= hman2= hman3= hman4=
 	hp1=src/specify_cli/missions/$hm/expected-artifacts.yaml
 	hp2=packs/built-in/missions/$hm/expected-artifacts.yaml
+	printf '%s\n' "$hsc^{commit}" "$hsc:./$hp1" "$hsc:./$hp2" "HEAD:./$hp1" "HEAD:./$hp2" \
+	    >"$ho.in"
+	hf_git cat-file --batch-check <"$ho.in" >"$ho" 2>/dev/null
 	while read -r ha hb hc; do
 		hi=$((hi + 1)); [ "$hb" = missing ] && ha=
 		case $hi in
 		1) hscid=$ha ;; 2) hman1=$ha ;; 3) hman2=$ha ;; 4) hman3=$ha ;; 5) hman4=$ha ;;
 		esac
-	done <<EOF
-$(printf '%s\n' "$hsc^{commit}" "$hsc:./$hp1" "$hsc:./$hp2" "HEAD:./$hp1" "HEAD:./$hp2" |
-    hf_git cat-file --batch-check 2>/dev/null)
-EOF
+	done <"$ho"
 	hmanoid=
 	if [ -n "$HF_MAN_FILE" ]; then
 		[ -f "$HF_MAN_FILE" ] || { echo "ERR MANIFEST=$HF_MAN_FILE: no such file (set MANIFEST)"; return; }
@@ -728,13 +743,16 @@ EOF
 	case $hsc in
 	*[!0-9a-f]*) echo "ERR SOURCE_COMMIT=$hsc is not a full commit id (set SOURCE_COMMIT)"; return ;;
 	esac
+	hsctime=
 	if [ -z "$hscid" ]; then
-		hsctime=$(hf_git log -1 --format=%ct -- "$HF_MAN_FILE" 2>/dev/null)
+		hf_git log -1 --format=%ct -- "$HF_MAN_FILE" >"$ho" 2>/dev/null
+		read -r hsctime <"$ho"
 		[ -n "$hsctime" ] || hsctime=$(date -r "$HF_MAN_FILE" +%s)
 	elif [ "$hscid" = "$htc" ]; then
 		hsctime=$httime
 	else
-		hsctime=$(hf_git log -1 --format=%ct "$hscid" --)
+		hf_git log -1 --format=%ct "$hscid" -- >"$ho"
+		read -r hsctime <"$ho"
 	fi
 	hscope=$HF_SCOPE
 	if [ -z "$hscope" ]; then
@@ -765,15 +783,16 @@ EOF
 		esac
 		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH hevtime=$SOURCE_DATE_EPOCH
 	fi
+	hf_times "$hsctime" "$httime" "$hevtime"
 	echo "OK HEAD=$hhead SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
 	    "TREE_COMMIT=$htc MAN_OID=$hmanoid EV_OID=$hevoid PINS_OID=$hpinsoid" \
-	    "$(hf_times "$hsctime" "$httime" "$hevtime")"
+	    "$htimes"
 }
 # Outside git: the same answers from the files and their mtimes.
 hf_probe_files() {
 	hsc=$HF_SC
-	[ -n "$hsc" ] || hsc=$(hf_jget "$HF_OUT/namespace.json" source_commit) ||
-	    hsc=$(hf_jget "$HF_ROOT/handoff/namespace.json" source_commit) || hsc=
+	[ -n "$hsc" ] || { hf_jvar "$HF_OUT/namespace.json" source_commit ||
+	    hf_jvar "$HF_ROOT/handoff/namespace.json" source_commit; hsc=$hjv; }
 	case $hsc in
 	''|*[!0-9a-f]*) echo "ERR REPO=$HF_REPO is not in a git work tree; set SOURCE_COMMIT to the full id of the commit it was exported from"; return ;;
 	esac
@@ -783,7 +802,7 @@ hf_probe_files() {
 		while IFS= read -r hl || [ -n "$hl" ]; do
 			hmeta="$hmeta$hl "
 		done <"$HF_ROOT/meta.json"
-		hm=$(hf_mission_of "$hmeta")
+		hf_mission_of "$hmeta"
 	fi
 	[ -n "$hm" ] || hm=software-dev
 	hf_mission_ok "$hm" || return
@@ -816,9 +835,10 @@ hf_probe_files() {
 		hsctime=$SOURCE_DATE_EPOCH httime=$SOURCE_DATE_EPOCH
 		[ -n "$hevoid" ] && hevtime=$SOURCE_DATE_EPOCH
 	fi
+	hf_times "$hsctime" "$httime" "$hevtime"
 	echo "OK HEAD=$hsig SC=$hsc BRANCH=$HF_BRANCH SCOPE=$hscope MISSION=$hm" \
 	    "TREE_COMMIT= MAN_OID= EV_OID=$hevoid PINS_OID=$hpinsoid MAN_FILE=$hman" \
-	    "$(hf_times "$hsctime" "$httime" "$hevtime")"
+	    "$htimes"
 }
 endef
 
@@ -899,7 +919,7 @@ ifneq ($(HF_NOGIT)$(HF_KEY),$(file <$(HF_B)/key))
 # $(shell) loses the newlines of its command, so the probe runs from a file.
 $(if $(wildcard $(HF_B)/new/.),,$(shell mkdir -p $(foreach d,s pkg new installed,$(call hf_q,$(HF_B)/$d))))
 $(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
-HF_PROBE_OUT := $(shell HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF_ROOT)) \
+HF_PROBE_OUT := $(shell HF_B=$(call hf_q,$(HF_B)) HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF_ROOT)) \
 	HF_OUT=$(call hf_q,$(HF_OUT)) HF_SC=$(call hf_q,$(SOURCE_COMMIT)) \
 	HF_BRANCH=$(call hf_q,$(HF_BRANCH)) HF_SCOPE=$(call hf_q,$(PROJECT_SCOPE_ID)) \
 	HF_MISSION=$(call hf_q,$(MISSION)) HF_MAN_FILE=$(call hf_q,$(HF_MAN_FILE)) \
