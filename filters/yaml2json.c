@@ -816,6 +816,50 @@ phfix(struct node *n, int style)
 }
 
 /*
+ * A tab where libyaml still looks for a folded scalar's indentation:
+ * PyYAML takes the most spaces of the lines before it as the
+ * indentation (at least one more than the parent's), and when the tab
+ * stands there, reads it as the first character of a more-indented
+ * line.  Returns the indentation indicator that says so to libyaml, or
+ * 0 when the tab is elsewhere (then PyYAML fails too).
+ */
+static int
+foldindent(const yaml_parser_t *p)
+{
+	const char *d = C.in.data;
+	size_t h, i, tab, col, max = 0;
+	int parent, ind;
+
+	h = markoffset(&p->context_mark);
+	tab = markoffset(&p->problem_mark);
+	if (h >= tab || d[h] != '>')
+		return 0;
+	/* The header has no indentation indicator of its own. */
+	for (i = h + 1; i < tab && (d[i] == '+' || d[i] == '-'); i++)
+		;
+	if (isdig(d[i]))
+		return 0;
+	while (i < tab && d[i] != '\n' && d[i] != '\r')
+		i++;
+	/* Only spaces and line breaks until the tab. */
+	for (col = 0; i < tab; i++) {
+		if (d[i] == '\n' || d[i] == '\r')
+			col = 0;
+		else if (d[i] == ' ')
+			max = ++col > max ? col : max;
+		else
+			return 0;
+	}
+	parent = p->indent >= 0 ? p->indent : 0;
+	ind = p->indent + 1 > 1 ? p->indent + 1 : 1;
+	if ((size_t)ind < max)
+		ind = (int)max;
+	if ((size_t)ind != col || ind - parent < 1 || ind - parent > 9)
+		return 0;
+	return ind - parent;
+}
+
+/*
  * PyYAML ignores directives it does not know and reads any %YAML 1.x;
  * libyaml refuses both.  Such a directive is rewritten (into a comment,
  * or into version 1.1, keeping every offset) and the input parsed again.
@@ -824,11 +868,28 @@ static void
 patch(void)
 {
 	yaml_parser_t *p = &C.parser;
-	char *d = C.in.data;
+	char *d = C.in.data, c;
 	size_t off, i;
 
 	if (C.npatch >= MAXPATCH || p->problem == NULL)
 		return;
+	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
+	    "found a tab character where an indentation space is expected")
+	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
+	    d[off] == '\t' && (i = foldindent(p)) > 0) {
+		/*
+		 * In a folded scalar a placeholder would fold as text, but
+		 * PyYAML folds a tab-led line as a more-indented one.  The
+		 * indentation PyYAML finds is made explicit in the header,
+		 * so that libyaml reads the tab as the line's first
+		 * character, keeping every offset after the header.
+		 */
+		off = markoffset(&p->context_mark) + 1;
+		c = (char)('0' + i);
+		replace(off, 0, &c, 1);
+		C.npatch++;
+		longjmp(C.retry, 1);
+	}
 	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
 	    "found a tab character where an indentation space is expected")
 	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
