@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -2371,6 +2372,102 @@ document(struct node *root)
 	hf_straddc(&C.outbuf, '\n');
 }
 
+/* The length of a line break at d[i] as libyaml reads one, or 0. */
+static size_t
+brklen(size_t i)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t n = C.in.len;
+
+	if (i >= n)
+		return 0;
+	if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
+		return 2;
+	if (d[i] == '\n' || d[i] == '\r')
+		return 1;
+	if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
+		return 2;
+	if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
+	    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+static void __attribute__((noreturn))
+dirfail(unsigned long line, size_t off, size_t i, const char *what)
+{
+	unsigned long col = 1;
+	size_t k, w;
+
+	for (k = off; k < i; k++)
+		if ((C.in.data[k] & 0xc0) != 0x80)
+			col++;
+	if (C.in.data[i] == '\t')
+		dieat(line, col, "%s, but found '\\t'", what);
+	for (w = 1; i + w < C.in.len && (C.in.data[i + w] & 0xc0) == 0x80;
+	    w++)
+		;
+	dieat(line, col, "%s, but found '%.*s'", what, (int)w, C.in.data + i);
+}
+
+/*
+ * PyYAML's scanner wants exactly spaces around a %YAML or %TAG
+ * directive's values and a space before a comment after them; libyaml
+ * also takes tabs, and a comment right after the version ("1.1#").
+ * line is 0-based.
+ */
+static void
+dirline(unsigned long line)
+{
+	const char *d = C.in.data;
+	size_t off, i, n = C.in.len;
+	int f, nf, yamlv;
+
+	i = off = lineoffset(line);
+	if (off == 0 && n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = off = 3;
+	if (n - i > 5 && memcmp(d + i, "%YAML", 5) == 0)
+		yamlv = 1, nf = 1, i += 5;
+	else if (n - i > 4 && memcmp(d + i, "%TAG", 4) == 0)
+		yamlv = 0, nf = 2, i += 4;
+	else
+		return;
+	if (d[i] != ' ' && d[i] != '\t')
+		return;
+	for (f = 0; f < nf; f++) {
+		if (d[i] != ' ')
+			dirfail(line + 1, off, i, f == 0 ? "expected "
+			    "alphabetic or numeric character" :
+			    "expected ' '");
+		while (i < n && d[i] == ' ')
+			i++;
+		if (yamlv) {
+			while (i < n && isdig(d[i]))
+				i++;
+			if (i < n && d[i] == '.')
+				i++;
+			while (i < n && isdig(d[i]))
+				i++;
+		} else if (f == 0) {
+			for (i++; i < n && (isalnum((unsigned char)d[i]) ||
+			    d[i] == '-' || d[i] == '_'); i++)
+				;
+			if (i < n && d[i] == '!')
+				i++;
+		} else
+			while (i < n && d[i] != ' ' && d[i] != '\t' &&
+			    brklen(i) == 0)
+				i++;
+	}
+	if (i < n && d[i] != ' ' && brklen(i) == 0)
+		dirfail(line + 1, off, i, yamlv ? "expected a digit or ' '" :
+		    "expected ' '");
+	while (i < n && d[i] == ' ')
+		i++;
+	if (i < n && d[i] != '#' && brklen(i) == 0)
+		dirfail(line + 1, off, i, "expected a comment or a line break");
+}
+
 /*
  * A directive PyYAML ignores still needs an explicit document start after
  * it; ev is a DOCUMENT-START or the STREAM-END event.
@@ -2378,8 +2475,14 @@ document(struct node *root)
 static void
 directivecheck(const yaml_event_t *ev)
 {
+	unsigned long line;
 	int pending = 0;
 
+	if (ev->type == YAML_DOCUMENT_START_EVENT &&
+	    !ev->data.document_start.implicit)
+		for (line = ev->start_mark.line; line < ev->end_mark.line;
+		    line++)
+			dirline(line);
 	while (C.ndone < C.npatch && C.patched[C.ndone] != 0 &&
 	    C.patched[C.ndone] <= ev->start_mark.line + 1) {
 		C.ndone++;
