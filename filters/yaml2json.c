@@ -752,6 +752,27 @@ markoffset(const yaml_mark_t *m)
 	return off;
 }
 
+/* The length of a line break at d[i] as libyaml reads one, or 0. */
+static size_t
+brklen(size_t i)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t n = C.in.len;
+
+	if (i >= n)
+		return 0;
+	if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
+		return 2;
+	if (d[i] == '\n' || d[i] == '\r')
+		return 1;
+	if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
+		return 2;
+	if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
+	    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
 /* Replace del bytes of the input at off with n bytes of s. */
 static void
 replace(size_t off, size_t del, const char *s, size_t n)
@@ -1132,6 +1153,78 @@ tabcheck(void)
 	}
 }
 
+/* The line and column of a byte offset, as libyaml counts them. */
+static void
+offmark(size_t off, unsigned long *line, unsigned long *col)
+{
+	size_t i, k;
+
+	*line = *col = 1;
+	for (i = 0; i < off && i < C.in.len; i += k) {
+		if ((k = brklen(i)) > 0) {
+			++*line;
+			*col = 1;
+			continue;
+		}
+		for (k = 1; i + k < C.in.len &&
+		    (C.in.data[i + k] & 0xc0) == 0x80; k++)
+			;
+		++*col;
+	}
+}
+
+/*
+ * Inside a flow collection PyYAML's scanner ends a plain scalar at '?'
+ * and reads the '?' as a key indicator where only ',' or the end may
+ * follow; and it reads ",[]{}" right after a tag as part of the tag.
+ * libyaml takes both as YAML 1.2 does.  ev is a node's event in a flow
+ * collection, inseq when the innermost one is a sequence.
+ */
+static void
+flowcheck(const yaml_event_t *ev, int inseq)
+{
+	const char *d = C.in.data, *q;
+	size_t i, end, n = C.in.len;
+	unsigned long line, col;
+	int tag;
+
+	i = markoffset(&ev->start_mark);
+	end = markoffset(&ev->end_mark);
+	while (i < end && (d[i] == '&' || d[i] == '!')) {
+		tag = d[i] == '!';
+		if (tag && i + 1 < n && d[i + 1] == '<') {
+			while (i < n && d[i] != '>')
+				i++;
+			i++;
+		} else
+			while (i < n && d[i] != '\0' &&
+			    strchr(" \t\r\n,[]{}", d[i]) == NULL)
+				i++;
+		if (tag && i < n && d[i] != '\0' &&
+		    strchr(",[]{}", d[i]) != NULL) {
+			offmark(i, &line, &col);
+			dieat(line, col, "found '%c' right after a tag, which "
+			    "PyYAML reads as part of the tag", d[i]);
+		}
+		/* Spaces, line breaks and comments between properties. */
+		while (i < end && (d[i] == ' ' || d[i] == '\t' || d[i] == '#' ||
+		    brklen(i) > 0)) {
+			if (d[i] == '#')
+				while (i < end && brklen(i) == 0)
+					i++;
+			else
+				i++;
+		}
+	}
+	if (ev->type != YAML_SCALAR_EVENT ||
+	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || i >= end ||
+	    (q = memchr(d + i, '?', end - i)) == NULL)
+		return;
+	offmark((size_t)(q - d), &line, &col);
+	dieat(line, col, "expected ',' or '%c', but got '?' (PyYAML ends a "
+	    "plain scalar in a flow collection at '?')", inseq ? ']' : '}');
+}
+
 /*
  * One document, from its DOCUMENT-START event (already read) to its end.
  * Returns the root node.
@@ -1143,13 +1236,26 @@ parsedoc(void)
 	struct node *n, *root = NULL;
 	yaml_event_t ev;
 	const yaml_char_t *anchor;
-	size_t k;
+	size_t k, flowat = 0;
 	int done = 0;
 
 	while (!done) {
 		nextevent(&ev);
 		n = NULL;
 		anchor = NULL;
+		if (flowat > 0 && (ev.type == YAML_SCALAR_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT))
+			flowcheck(&ev, stack->v[stack->n - 1]->kind == K_SEQ);
+		/* The depth at which the outermost flow collection began. */
+		if (flowat == 0 && ((ev.type == YAML_SEQUENCE_START_EVENT &&
+		    ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE) ||
+		    (ev.type == YAML_MAPPING_START_EVENT &&
+		    ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE)))
+			flowat = stack->n + 1;
+		else if (flowat > 0 && (ev.type == YAML_SEQUENCE_END_EVENT ||
+		    ev.type == YAML_MAPPING_END_EVENT) && stack->n == flowat)
+			flowat = 0;
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
@@ -2370,27 +2476,6 @@ document(struct node *root)
 	else
 		hf_stradd(&C.outbuf, "null", 4);
 	hf_straddc(&C.outbuf, '\n');
-}
-
-/* The length of a line break at d[i] as libyaml reads one, or 0. */
-static size_t
-brklen(size_t i)
-{
-	const unsigned char *d = (const unsigned char *)C.in.data;
-	size_t n = C.in.len;
-
-	if (i >= n)
-		return 0;
-	if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
-		return 2;
-	if (d[i] == '\n' || d[i] == '\r')
-		return 1;
-	if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
-		return 2;
-	if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
-	    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
-		return 3;
-	return 0;
 }
 
 static void __attribute__((noreturn))
