@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -824,6 +825,27 @@ markoffset(const yaml_mark_t *m)
 	return off;
 }
 
+/* The length of a line break at d[i] as libyaml reads one, or 0. */
+static size_t
+brklen(size_t i)
+{
+	const unsigned char *d = (const unsigned char *)C.in.data;
+	size_t n = C.in.len;
+
+	if (i >= n)
+		return 0;
+	if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
+		return 2;
+	if (d[i] == '\n' || d[i] == '\r')
+		return 1;
+	if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
+		return 2;
+	if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
+	    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
 /* Replace del bytes of the input at off with n bytes of s. */
 static void
 replace(size_t off, size_t del, const char *s, size_t n)
@@ -889,6 +911,50 @@ phfix(struct node *n, int style)
 }
 
 /*
+ * A tab where libyaml still looks for a folded scalar's indentation:
+ * PyYAML takes the most spaces of the lines before it as the
+ * indentation (at least one more than the parent's), and when the tab
+ * stands there, reads it as the first character of a more-indented
+ * line.  Returns the indentation indicator that says so to libyaml, or
+ * 0 when the tab is elsewhere (then PyYAML fails too).
+ */
+static int
+foldindent(const yaml_parser_t *p)
+{
+	const char *d = C.in.data;
+	size_t h, i, tab, col, max = 0;
+	int parent, ind;
+
+	h = markoffset(&p->context_mark);
+	tab = markoffset(&p->problem_mark);
+	if (h >= tab || d[h] != '>')
+		return 0;
+	/* The header has no indentation indicator of its own. */
+	for (i = h + 1; i < tab && (d[i] == '+' || d[i] == '-'); i++)
+		;
+	if (isdig(d[i]))
+		return 0;
+	while (i < tab && d[i] != '\n' && d[i] != '\r')
+		i++;
+	/* Only spaces and line breaks until the tab. */
+	for (col = 0; i < tab; i++) {
+		if (d[i] == '\n' || d[i] == '\r')
+			col = 0;
+		else if (d[i] == ' ')
+			max = ++col > max ? col : max;
+		else
+			return 0;
+	}
+	parent = p->indent >= 0 ? p->indent : 0;
+	ind = p->indent + 1 > 1 ? p->indent + 1 : 1;
+	if ((size_t)ind < max)
+		ind = (int)max;
+	if ((size_t)ind != col || ind - parent < 1 || ind - parent > 9)
+		return 0;
+	return ind - parent;
+}
+
+/*
  * PyYAML ignores directives it does not know and reads any %YAML 1.x;
  * libyaml refuses both.  Such a directive is rewritten (into a comment,
  * or into version 1.1, keeping every offset) and the input parsed again.
@@ -897,11 +963,28 @@ static void
 patch(void)
 {
 	yaml_parser_t *p = &C.parser;
-	char *d = C.in.data;
+	char *d = C.in.data, c;
 	size_t off, i;
 
 	if (C.npatch >= MAXPATCH || p->problem == NULL)
 		return;
+	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
+	    "found a tab character where an indentation space is expected")
+	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
+	    d[off] == '\t' && (i = foldindent(p)) > 0) {
+		/*
+		 * In a folded scalar a placeholder would fold as text, but
+		 * PyYAML folds a tab-led line as a more-indented one.  The
+		 * indentation PyYAML finds is made explicit in the header,
+		 * so that libyaml reads the tab as the line's first
+		 * character, keeping every offset after the header.
+		 */
+		off = markoffset(&p->context_mark) + 1;
+		c = (char)('0' + i);
+		replace(off, 0, &c, 1);
+		C.npatch++;
+		longjmp(C.retry, 1);
+	}
 	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
 	    "found a tab character where an indentation space is expected")
 	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
@@ -1151,6 +1234,78 @@ tabcheck(void)
 	}
 }
 
+/* The line and column of a byte offset, as libyaml counts them. */
+static void
+offmark(size_t off, unsigned long *line, unsigned long *col)
+{
+	size_t i, k;
+
+	*line = *col = 1;
+	for (i = 0; i < off && i < C.in.len; i += k) {
+		if ((k = brklen(i)) > 0) {
+			++*line;
+			*col = 1;
+			continue;
+		}
+		for (k = 1; i + k < C.in.len &&
+		    (C.in.data[i + k] & 0xc0) == 0x80; k++)
+			;
+		++*col;
+	}
+}
+
+/*
+ * Inside a flow collection PyYAML's scanner ends a plain scalar at '?'
+ * and reads the '?' as a key indicator where only ',' or the end may
+ * follow; and it reads ",[]{}" right after a tag as part of the tag.
+ * libyaml takes both as YAML 1.2 does.  ev is a node's event in a flow
+ * collection, inseq when the innermost one is a sequence.
+ */
+static void
+flowcheck(const yaml_event_t *ev, int inseq)
+{
+	const char *d = C.in.data, *q;
+	size_t i, end, n = C.in.len;
+	unsigned long line, col;
+	int tag;
+
+	i = markoffset(&ev->start_mark);
+	end = markoffset(&ev->end_mark);
+	while (i < end && (d[i] == '&' || d[i] == '!')) {
+		tag = d[i] == '!';
+		if (tag && i + 1 < n && d[i + 1] == '<') {
+			while (i < n && d[i] != '>')
+				i++;
+			i++;
+		} else
+			while (i < n && d[i] != '\0' &&
+			    strchr(" \t\r\n,[]{}", d[i]) == NULL)
+				i++;
+		if (tag && i < n && d[i] != '\0' &&
+		    strchr(",[]{}", d[i]) != NULL) {
+			offmark(i, &line, &col);
+			dieat(line, col, "found '%c' right after a tag, which "
+			    "PyYAML reads as part of the tag", d[i]);
+		}
+		/* Spaces, line breaks and comments between properties. */
+		while (i < end && (d[i] == ' ' || d[i] == '\t' || d[i] == '#' ||
+		    brklen(i) > 0)) {
+			if (d[i] == '#')
+				while (i < end && brklen(i) == 0)
+					i++;
+			else
+				i++;
+		}
+	}
+	if (ev->type != YAML_SCALAR_EVENT ||
+	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || i >= end ||
+	    (q = memchr(d + i, '?', end - i)) == NULL)
+		return;
+	offmark((size_t)(q - d), &line, &col);
+	dieat(line, col, "expected ',' or '%c', but got '?' (PyYAML ends a "
+	    "plain scalar in a flow collection at '?')", inseq ? ']' : '}');
+}
+
 /*
  * The byte offset of the character index of a mark, from a cursor that
  * moves forward through the input, as events come in order; SIZE_MAX
@@ -1217,13 +1372,26 @@ parsedoc(void)
 	struct node *n, *root = NULL;
 	yaml_event_t ev;
 	const yaml_char_t *anchor;
-	size_t k;
+	size_t k, flowat = 0;
 	int done = 0;
 
 	while (!done) {
 		nextevent(&ev);
 		n = NULL;
 		anchor = NULL;
+		if (flowat > 0 && (ev.type == YAML_SCALAR_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT))
+			flowcheck(&ev, stack->v[stack->n - 1]->kind == K_SEQ);
+		/* The depth at which the outermost flow collection began. */
+		if (flowat == 0 && ((ev.type == YAML_SEQUENCE_START_EVENT &&
+		    ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE) ||
+		    (ev.type == YAML_MAPPING_START_EVENT &&
+		    ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE)))
+			flowat = stack->n + 1;
+		else if (flowat > 0 && (ev.type == YAML_SEQUENCE_END_EVENT ||
+		    ev.type == YAML_MAPPING_END_EVENT) && stack->n == flowat)
+			flowat = 0;
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
@@ -2474,6 +2642,81 @@ document(struct node *root)
 	hf_straddc(&C.outbuf, '\n');
 }
 
+static void __attribute__((noreturn))
+dirfail(unsigned long line, size_t off, size_t i, const char *what)
+{
+	unsigned long col = 1;
+	size_t k, w;
+
+	for (k = off; k < i; k++)
+		if ((C.in.data[k] & 0xc0) != 0x80)
+			col++;
+	if (C.in.data[i] == '\t')
+		dieat(line, col, "%s, but found '\\t'", what);
+	for (w = 1; i + w < C.in.len && (C.in.data[i + w] & 0xc0) == 0x80;
+	    w++)
+		;
+	dieat(line, col, "%s, but found '%.*s'", what, (int)w, C.in.data + i);
+}
+
+/*
+ * PyYAML's scanner wants exactly spaces around a %YAML or %TAG
+ * directive's values and a space before a comment after them; libyaml
+ * also takes tabs, and a comment right after the version ("1.1#").
+ * line is 0-based.
+ */
+static void
+dirline(unsigned long line)
+{
+	const char *d = C.in.data;
+	size_t off, i, n = C.in.len;
+	int f, nf, yamlv;
+
+	i = off = lineoffset(line);
+	if (off == 0 && n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = off = 3;
+	if (n - i > 5 && memcmp(d + i, "%YAML", 5) == 0)
+		yamlv = 1, nf = 1, i += 5;
+	else if (n - i > 4 && memcmp(d + i, "%TAG", 4) == 0)
+		yamlv = 0, nf = 2, i += 4;
+	else
+		return;
+	if (d[i] != ' ' && d[i] != '\t')
+		return;
+	for (f = 0; f < nf; f++) {
+		if (d[i] != ' ')
+			dirfail(line + 1, off, i, f == 0 ? "expected "
+			    "alphabetic or numeric character" :
+			    "expected ' '");
+		while (i < n && d[i] == ' ')
+			i++;
+		if (yamlv) {
+			while (i < n && isdig(d[i]))
+				i++;
+			if (i < n && d[i] == '.')
+				i++;
+			while (i < n && isdig(d[i]))
+				i++;
+		} else if (f == 0) {
+			for (i++; i < n && (isalnum((unsigned char)d[i]) ||
+			    d[i] == '-' || d[i] == '_'); i++)
+				;
+			if (i < n && d[i] == '!')
+				i++;
+		} else
+			while (i < n && d[i] != ' ' && d[i] != '\t' &&
+			    brklen(i) == 0)
+				i++;
+	}
+	if (i < n && d[i] != ' ' && brklen(i) == 0)
+		dirfail(line + 1, off, i, yamlv ? "expected a digit or ' '" :
+		    "expected ' '");
+	while (i < n && d[i] == ' ')
+		i++;
+	if (i < n && d[i] != '#' && brklen(i) == 0)
+		dirfail(line + 1, off, i, "expected a comment or a line break");
+}
+
 /*
  * A directive PyYAML ignores still needs an explicit document start after
  * it; ev is a DOCUMENT-START or the STREAM-END event.
@@ -2481,8 +2724,14 @@ document(struct node *root)
 static void
 directivecheck(const yaml_event_t *ev)
 {
+	unsigned long line;
 	int pending = 0;
 
+	if (ev->type == YAML_DOCUMENT_START_EVENT &&
+	    !ev->data.document_start.implicit)
+		for (line = ev->start_mark.line; line < ev->end_mark.line;
+		    line++)
+			dirline(line);
 	while (C.ndone < C.npatch && C.patched[C.ndone] != 0 &&
 	    C.patched[C.ndone] <= ev->start_mark.line + 1) {
 		C.ndone++;
