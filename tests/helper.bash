@@ -43,3 +43,12 @@ fails_with() {
 		return 1
 	}
 }
+
+# padto FILE SIZE [CHAR]: append CHAR (a space by default, which JSON and
+# YAML allow after a document) to FILE until it is exactly SIZE bytes
+# long; the limit tests make inputs at and past a bound with it.
+padto() {
+	local have
+	have=$(stat -c %s "$1")
+	head -c $(($2 - have)) /dev/zero | tr '\0' "${3:- }" >>"$1"
+}

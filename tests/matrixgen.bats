@@ -379,14 +379,6 @@ CASES
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 }
 
-# padto FILE SIZE CHAR: append CHAR to FILE until it is exactly SIZE
-# bytes long.
-padto() {
-	local have
-	have=$(stat -c %s "$1")
-	head -c $(($2 - have)) /dev/zero | tr '\0' "$3" >>"$1"
-}
-
 @test "limits: every input of MATRIXGEN_INPUT_MAX bytes is read, one more is refused" {
 	local max=$((4 * 1024 * 1024)) msg kind pad
 	msg="more than $max bytes of input"

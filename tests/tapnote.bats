@@ -408,14 +408,6 @@ CASES
 	[ "$a" = "$b" ]
 }
 
-# padto FILE SIZE CHAR: append CHAR to FILE until it is exactly SIZE
-# bytes long.
-padto() {
-	local have
-	have=$(stat -c %s "$1")
-	head -c $(($2 - have)) /dev/zero | tr '\0' "$3" >>"$1"
-}
-
 @test "limits: TAPNOTE_INPUT_MAX bytes of TAP are read, one more is unusable" {
 	local max=$((64 * 1024 * 1024)) f="$BATS_TEST_TMPDIR/in.tap"
 	local msg="more than $max bytes of input"

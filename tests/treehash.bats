@@ -878,14 +878,6 @@ EOF
 
 # Limits of the files read whole.
 
-# padto FILE SIZE: append blanks to FILE until it is exactly SIZE bytes
-# long; JSON allows them after the document.
-padto() {
-	local have
-	have=$(stat -c %s "$1")
-	head -c $(($2 - have)) /dev/zero | tr '\0' ' ' >>"$1"
-}
-
 @test "limits: a committed tree of TREEHASH_TREE_MAX bytes is read, one more is refused" {
 	local max=$((64 * 1024 * 1024)) c="$BATS_TEST_TMPDIR/committed.json"
 	local msg="more than $max bytes of input"

@@ -686,14 +686,6 @@ diffrun() {
 	[ "$refused" = "$pyref" ]
 }
 
-# padto FILE SIZE [CHAR]: append CHAR (a space by default) to FILE until
-# it is exactly SIZE bytes long.
-padto() {
-	local have
-	have=$(stat -c %s "$1")
-	head -c $(($2 - have)) /dev/zero | tr '\0' "${3:- }" >>"$1"
-}
-
 @test "limits: YAML2JSON_INPUT_MAX bytes are read, one more is refused" {
 	local max=$((64 * 1024 * 1024)) f="$BATS_TEST_TMPDIR/in.yaml"
 	local msg="more than $max bytes of input"
