@@ -8,7 +8,8 @@
  * second time to copy it.  A regular file is simply read twice; anything
  * else (a pipe) is copied to an unnamed temporary file during the first
  * pass.  Both passes work in fixed blocks, so memory does not grow with
- * the log, apart from the set of event ids.
+ * the log as long as its event ids increase, as the ids of real logs do;
+ * otherwise a set of the ids is kept from the first one that does not.
  *
  * Each line is first run through a small validator for strict JSON, which
  * is fast and handles every ordinary event.  Whatever it is unsure about
@@ -645,9 +646,81 @@ closeinput(struct input *in)
 	memset(in, 0, sizeof(*in));
 }
 
+/*
+ * The ids seen so far.  While each id is greater, byte by byte, than the
+ * one before, no id can have been seen twice, so only the last one is
+ * kept and memory stays flat.  The first id that is not greater turns on
+ * the set, which is then filled from the lines already read.
+ */
+struct ids {
+	struct idset	 set;
+	int		 useset;
+	char		*last;		/* the previous id, while !useset */
+	size_t		 lastlen;
+	size_t		 lastcap;
+};
+
+/* Whether id a is greater than id b in the order of their bytes. */
+static int
+idgreater(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c;
+
+	c = memcmp(a, b, alen < blen ? alen : blen);
+	return c > 0 || (c == 0 && alen > blen);
+}
+
+/*
+ * Turn on the set of ids: put into it the ids of the lines in the first
+ * len bytes, which were checked already and whose ids were all greater
+ * than the one before.  They are read again from the file, or from the
+ * temporary copy of a pipe, which holds every byte read so far.
+ */
 static void
-oneline(const struct input *in, struct idset *set, unsigned long line,
-    const char *s, size_t n)
+refill(const struct input *in, struct ids *ids, off_t len)
+{
+	struct input src = *in;
+	char *buf, *lo, *hi, *nl;
+	const char *id;
+	const size_t cap = EVCAT_LINE_MAX + 1 + EVCAT_BLOCK;
+	unsigned long line = 0;
+	size_t n, idlen;
+	off_t off;
+	int owned;
+
+	if (in->spool != NULL) {
+		src.fd = fileno(in->spool);
+		src.start = 0;
+	}
+	buf = hf_malloc(cap);
+	lo = hi = buf;
+	for (off = 0; off < len; off += (off_t)n) {
+		n = len - off < (off_t)EVCAT_BLOCK ? (size_t)(len - off) :
+		    EVCAT_BLOCK;
+		readat(&src, off, hi, n);
+		hi += n;
+		while ((nl = memchr(lo, '\n', (size_t)(hi - lo))) != NULL) {
+			checkline(in->name, ++line, lo, (size_t)(nl - lo), &id,
+			    &idlen, &owned);
+			idadd(&ids->set, id, idlen, line);
+			if (owned)
+				free((char *)id);
+			lo = nl + 1;
+		}
+		memmove(buf, lo, (size_t)(hi - lo));
+		hi = buf + (hi - lo);
+		lo = buf;
+	}
+	free(buf);
+	free(ids->last);
+	ids->last = NULL;
+	ids->lastlen = ids->lastcap = 0;
+	ids->useset = 1;
+}
+
+static void
+oneline(const struct input *in, struct ids *ids, unsigned long line,
+    const char *s, size_t n, off_t at)
 {
 	const struct idrec *prev;
 	const char *id;
@@ -655,7 +728,26 @@ oneline(const struct input *in, struct idset *set, unsigned long line,
 	int owned;
 
 	checkline(in->name, line, s, n, &id, &idlen, &owned);
-	if ((prev = idadd(set, id, idlen, line)) != NULL)
+	if (!ids->useset) {
+		if (line - 1 == EVCAT_EVENTS_MAX)
+			hf_die(HF_EDATA, "more than %lu events",
+			    EVCAT_EVENTS_MAX);
+		if (line == 1 ||
+		    idgreater(id, idlen, ids->last, ids->lastlen)) {
+			if (idlen > ids->lastcap) {
+				free(ids->last);
+				ids->lastcap = idlen;
+				ids->last = hf_malloc(ids->lastcap);
+			}
+			memcpy(ids->last, id, idlen);
+			ids->lastlen = idlen;
+			if (owned)
+				free((char *)id);
+			return;
+		}
+		refill(in, ids, at);
+	}
+	if ((prev = idadd(&ids->set, id, idlen, line)) != NULL)
 		hf_dieat(HF_EDATA, in->name, line, 0,
 		    "duplicate event_id %s (first on line %lu)",
 		    showid(id, idlen), prev->line);
@@ -673,7 +765,7 @@ static void
 checkinput(struct input *in)
 {
 	static char *buf;
-	struct idset set;
+	struct ids ids;
 	const size_t cap = EVCAT_LINE_MAX + 1 + 2 * EVCAT_BLOCK;
 	char *lo, *hi, *nl;
 	unsigned long line = 0;
@@ -681,7 +773,7 @@ checkinput(struct input *in)
 	ssize_t r;
 	int eof = 0;
 
-	memset(&set, 0, sizeof(set));
+	memset(&ids, 0, sizeof(ids));
 	/* The buffer is kept: compare mode reads two inputs. */
 	if (buf == NULL)
 		buf = hf_malloc(cap);
@@ -714,7 +806,8 @@ checkinput(struct input *in)
 			hi += got;
 		}
 		while ((nl = memchr(lo, '\n', (size_t)(hi - lo))) != NULL) {
-			oneline(in, &set, ++line, lo, (size_t)(nl - lo));
+			oneline(in, &ids, ++line, lo, (size_t)(nl - lo),
+			    in->len - (hi - lo));
 			lo = nl + 1;
 		}
 		if ((size_t)(hi - lo) > EVCAT_LINE_MAX)
@@ -726,8 +819,10 @@ checkinput(struct input *in)
 		lo = buf;
 	}
 	if (hi > lo)
-		oneline(in, &set, ++line, lo, (size_t)(hi - lo));
-	idfree(&set);
+		oneline(in, &ids, ++line, lo, (size_t)(hi - lo),
+		    in->len - (hi - lo));
+	idfree(&ids.set);
+	free(ids.last);
 	if (in->spool != NULL) {
 		if (in->ownfd)
 			close(in->fd);

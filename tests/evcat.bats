@@ -311,3 +311,79 @@ CASES
 	done < <(find "$BATS_TEST_TMPDIR" -name status.events.jsonl -print0)
 	[ "$n" -gt 0 ]
 }
+
+@test "ids: increasing, going down, equal; from a file and from a pipe" {
+	# printf-format input | message after "<name>:", or - when it passes
+	f="$BATS_TEST_TMPDIR/events.jsonl"
+	while IFS='|' read -r in want; do
+		printf "$in" >"$f"
+		for how in file pipe; do
+			if [ "$how" = file ]; then
+				name=$f
+				run --separate-stderr evcat "$f"
+			else
+				name="<stdin>"
+				run --separate-stderr bash -c 'cat "$1" | evcat' _ "$f"
+			fi
+			if [ "$want" = - ]; then
+				[ "$status" -eq 0 ] && [ -z "$stderr" ] &&
+				    [ "$output" = "$(cat "$f")" ] ||
+				    { echo "$how: $in: $status $stderr" >&2; false; }
+			else
+				fails_with 1 "evcat: $name:$want" ||
+				    { echo "$how: $in" >&2; false; }
+			fi
+		done
+	done <<'CASES'
+{"event_id":"a"}\n{"event_id":"b"}\n{"event_id":"c"}\n|-
+{"event_id":"a"}\n{"event_id":"ab"}\n{"event_id":"b"}\n|-
+{"event_id":"a"}\n{"event_id":"c"}\n{"event_id":"b"}\n{"event_id":"d"}\n|-
+{"event_id":"b"}\n{"event_id":"ab"}\n{"event_id":"a"}\n|-
+{"event_id":"a"}\n{"event_id":"b"}\n{"event_id":"b"}\n|3: duplicate event_id b (first on line 2)
+{"event_id":"a"}\n{"event_id":"a"}\n|2: duplicate event_id a (first on line 1)
+{"event_id":"b"}\n{"event_id":"c"}\n{"event_id":"a"}\n{"event_id":"d"}\n{"event_id":"c"}\n|5: duplicate event_id c (first on line 2)
+{"event_id":"b"}\n{"event_id":"c"}\n{"event_id":"a"}\n{"event_id":"b"}\n|4: duplicate event_id b (first on line 1)
+{"event_id":"c"}\n{"event_id":"a"}\n{"event_id":"c"}\n|3: duplicate event_id c (first on line 1)
+{"event_id":"a"}\n{"event_id":"ab"}\n{"event_id":"a"}\n|3: duplicate event_id a (first on line 1)
+{"event_id":"b"}\n{"event_id":"\\u0063"}\n{"event_id":"a"}\n{"event_id":"c"}|4: duplicate event_id c (first on line 2)
+{"event_id":"b"}\n{"event_id":"c"}\n{"event_id":"a"}\n{"event_id":"\\u0062"}\n|4: duplicate event_id b (first on line 1)
+{"event_id":"b"}\n{"event_id":"c"}\n{"event_id":"a"}\n{"event_id":"a"}\n|4: duplicate event_id a (first on line 3)
+{"event_id":"b"}\n{"event_id":"c"}\n{"event_id":"a"}\n{"event":1}\n|4: no event_id
+CASES
+}
+
+@test "ids: a large log that goes down once, after several blocks" {
+	f="$BATS_TEST_TMPDIR/events.jsonl"
+	awk 'BEGIN { for (i = 1; i <= 100000; i++)
+	    printf "{\"event_id\":\"id%07d\",\"pad\":\"%0200d\"}\n", i, 0 }' >"$f"
+	printf '{"event_id":"a"}\n' >>"$f"
+	# Increasing ids, then one lower but new: all of it passes.
+	evcat "$f" | cmp - "$f"
+	cat "$f" | evcat | cmp - "$f"
+	# A duplicate after the switch names its first line, far back.
+	printf '{"event_id":"id0054321"}\n' >>"$f"
+	run --separate-stderr evcat "$f"
+	fails_with 1 "evcat: $f:100002: duplicate event_id id0054321 (first on line 54321)"
+	run --separate-stderr bash -c 'cat "$1" | evcat' _ "$f"
+	fails_with 1 "evcat: <stdin>:100002: duplicate event_id id0054321 (first on line 54321)"
+	# Standard input at an offset of a regular file is read again from
+	# there, not from the start of the file.
+	run --separate-stderr bash -c '{ read -r _; evcat; } <"$1"' _ "$f"
+	fails_with 1 "evcat: <stdin>:100001: duplicate event_id id0054321 (first on line 54320)"
+	# Compare mode checks both inputs the same way.
+	run --separate-stderr evcat -c "$f" "$f"
+	fails_with 1 "evcat: $f:100002: duplicate event_id id0054321 (first on line 54321)"
+}
+
+@test "ids: memory stays flat while the ids increase" {
+	[ -x /usr/bin/time ] || skip "/usr/bin/time is not installed"
+	case $HANDOFF_BIN in */san/*) skip "sanitizer build" ;; esac
+	f="$BATS_TEST_TMPDIR/events.jsonl"
+	# 600,000 events: a set of their ids would take more than 40 MiB.
+	awk 'BEGIN { for (i = 1; i <= 600000; i++)
+	    printf "{\"event_id\":\"01KJ605ETH%016d\"}\n", i }' >"$f"
+	/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss" evcat "$f" | cmp - "$f"
+	rss=$(cat "$BATS_TEST_TMPDIR/rss")
+	[ "$rss" -lt 20480 ] || { echo "peak RSS $rss KiB" >&2; false; }
+	cat "$f" | evcat | cmp - "$f"
+}
