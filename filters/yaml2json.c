@@ -1261,16 +1261,49 @@ offmark(size_t off, unsigned long *line, unsigned long *col)
  * libyaml takes both as YAML 1.2 does.  ev is a node's event in a flow
  * collection, inseq when the innermost one is a sequence.
  */
+static size_t	byteat(size_t);
+
 static void
 flowcheck(const yaml_event_t *ev, int inseq)
 {
 	const char *d = C.in.data, *q;
 	size_t i, end, n = C.in.len;
 	unsigned long line, col;
-	int tag;
+	int tag, props;
 
-	i = markoffset(&ev->start_mark);
-	end = markoffset(&ev->end_mark);
+	/*
+	 * Most nodes have no property and no '?': they are let through
+	 * without looking for their text, which would cost a walk from the
+	 * start of the input for each one.
+	 */
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		props = ev->data.scalar.tag != NULL ||
+		    ev->data.scalar.anchor != NULL;
+		if (!props && (ev->data.scalar.style !=
+		    YAML_PLAIN_SCALAR_STYLE || memchr(ev->data.scalar.value,
+		    '?', ev->data.scalar.length) == NULL))
+			return;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		props = ev->data.sequence_start.tag != NULL ||
+		    ev->data.sequence_start.anchor != NULL;
+		break;
+	default:
+		props = ev->data.mapping_start.tag != NULL ||
+		    ev->data.mapping_start.anchor != NULL;
+		break;
+	}
+	if (!props && ev->type != YAML_SCALAR_EVENT)
+		return;
+	/*
+	 * The cursor of byteat() moves forward with the events; a mark
+	 * behind it, which is rare, is found from the start of its line.
+	 */
+	if ((i = byteat(ev->start_mark.index)) == SIZE_MAX)
+		i = markoffset(&ev->start_mark);
+	if ((end = byteat(ev->end_mark.index)) == SIZE_MAX)
+		end = markoffset(&ev->end_mark);
 	while (i < end && (d[i] == '&' || d[i] == '!')) {
 		tag = d[i] == '!';
 		if (tag && i + 1 < n && d[i + 1] == '<') {

@@ -157,6 +157,28 @@ for i in range(2000):
 	refused yaml2json 'nesting deeper than 1000 levels'
 }
 
+@test "yaml2json: 200,000 tagged or anchored entries on one flow line end in time" {
+	# Each entry's text is looked up for PyYAML's flow checks; from the
+	# start of the input each time, that took minutes.
+	"$PYTHON" -c 'print("a: [" + ", ".join("!!str x%d" % i for i in range(200000)) + "]")' \
+	    >"$D/tags.yaml"
+	hostile 'yaml2json -c "$D/tags.yaml"'
+	ended
+	assert_success
+	[[ $output == '{"a":["x0","x1",'*'"x199999"]}' ]]
+	# Not ASCII: a character index is no longer a byte offset.
+	"$PYTHON" -c 'print("a: [\u00e9, " + ", ".join("&a%d x%d" % (i, i) for i in range(200000)) + "]")' \
+	    >"$D/anchors.yaml"
+	hostile 'yaml2json -c "$D/anchors.yaml"'
+	ended
+	assert_success
+	[[ $output == '{"a":["\u00e9","x0",'*'"x199999"]}' ]]
+	"$PYTHON" -c 'print("a: [" + ", ".join("x%d" % i for i in range(200000)) + ", !!str,]")' \
+	    >"$D/late.yaml"
+	hostile 'yaml2json -c "$D/late.yaml"'
+	refused yaml2json "late.yaml:1:[0-9]*: found ',' right after a tag"
+}
+
 @test "yaml2json: a self-referencing anchor and an unknown alias are refused" {
 	printf 'a: &x [1, *x]\n' >"$D/self.yaml"
 	hostile 'yaml2json "$D/self.yaml"'
