@@ -621,7 +621,7 @@ export HF_LIB := $(value HF_LIB_TEXT)
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing else.
 define HF_PROBE_TEXT
-# The mission the text of a meta.json names: "mission", else
+# The mission the text of a meta.json names, in hm: "mission", else
 # "mission_type", else spec-kitty's own default for a feature that names
 # none (as for a feature with no meta.json at all). The file is small and
 # flat, so a shell match stands in for a JSON parser here.
