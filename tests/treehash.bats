@@ -878,6 +878,22 @@ EOF
 
 # Limits of the files read whole.
 
+# A pipe has no size: reading stops one byte past the bound. pastbound MAX
+# OPT [ARG ...] gives OPT a pipe of MAX + 1 bytes, the other arguments as
+# they are, and expects the refusal.
+pastbound() {
+	local max=$1 opt=$2
+
+	shift 2
+	run --separate-stderr treehash -0 -C "$G" "$@" \
+	    "$opt" <(head -c $((max + 1)) /dev/zero | tr '\0' ' ') \
+	    < <(listall "$G")
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" \
+	    "^treehash: /dev/fd/[0-9]+: more than $max bytes of input\$"
+}
+
 @test "limits: a committed tree of TREEHASH_TREE_MAX bytes is read, one more is refused" {
 	local max=$((64 * 1024 * 1024)) c="$BATS_TEST_TMPDIR/committed.json"
 	local msg="more than $max bytes of input"
@@ -890,12 +906,7 @@ EOF
 	truncate -s $((max + 1)) "$c"
 	expect 1 "treehash: $c: $msg" treehash -0 -C "$G" -m "$M" -c "$c" \
 	    < <(listall "$G")
-	# A pipe has no size: reading stops one byte past the bound.
-	run --separate-stderr treehash -0 -C "$G" -m "$M" \
-	    -c <(head -c $((max + 1)) /dev/zero | tr '\0' ' ') < <(listall "$G")
-	assert_equal "$status" 1
-	assert_equal "$output" ""
-	assert_regex "$stderr" "^treehash: /dev/fd/[0-9]+: $msg\$"
+	pastbound "$max" -c -m "$M"
 }
 
 @test "limits: a manifest of TREEHASH_MANIFEST_MAX bytes is read, one more is refused" {
@@ -911,9 +922,5 @@ EOF
 	truncate -s $((max + 1)) "$m"
 	expect 1 "treehash: $m: $msg" treehash -0 -C "$G" -m "$m" -T "$T0" \
 	    < <(listall "$G")
-	run --separate-stderr treehash -0 -C "$G" -T "$T0" \
-	    -m <(head -c $((max + 1)) /dev/zero | tr '\0' ' ') < <(listall "$G")
-	assert_equal "$status" 1
-	assert_equal "$output" ""
-	assert_regex "$stderr" "^treehash: /dev/fd/[0-9]+: $msg\$"
+	pastbound "$max" -m -T "$T0"
 }
