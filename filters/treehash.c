@@ -8,10 +8,11 @@
  * committed artifact-tree.json and names every difference.
  *
  * Hashing dominates the run time, and libmd's portable SHA-256 (the
- * default backend) is slower than coreutils' sha256sum, so in path-list mode the files are hashed by a
- * small pool of threads, each reading in large blocks with a fixed buffer:
- * memory does not grow with file size, and output order does not depend on
- * which thread finished first because the entries are sorted beforehand.
+ * default backend) is slower than coreutils' sha256sum, so in path-list
+ * mode the files are hashed by a small pool of threads, each reading in
+ * large blocks with a fixed buffer: memory does not grow with file size,
+ * and output order does not depend on which thread finished first because
+ * the entries are sorted beforehand.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
