@@ -345,14 +345,23 @@ hf_build() {
 	rm -f "$@"
 	return 2
 }
+# Whether process $1 still runs. kill -0 also reaches a zombie, and a
+# shell killed together with its make stays one until init reaps it, which
+# may take a second; where /proc tells, a zombie counts as gone.
+hf_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	[ -r "/proc/$1/stat" ] || return 0
+	IFS= read -r hps <"/proc/$1/stat" || return 0
+	hps=${hps##*") "}
+	[ "${hps%% *}" != Z ]
+}
 # Copy the built package into OUT: new files are written, identical ones
 # left alone (mtime included), differing ones only with FORCE=1.
 hf_install() {
 	# The copy directory of an install that was killed: its process is
 	# gone, so nothing will rename or remove it.
 	for htmp in "$HF_OUT"/.handoff.*; do
-		[ -d "$htmp" ] && ! kill -0 "${htmp##*.}" 2>/dev/null &&
-		    rm -rf "$htmp"
+		[ -d "$htmp" ] && ! hf_alive "${htmp##*.}" && rm -rf "$htmp"
 	done
 	hrefused= hnew=
 	set --

@@ -155,3 +155,40 @@ for l in open(sys.argv[1]): json.loads(l)' "$f" ;;
 		assert_output ""
 	done
 }
+
+# The copy directory is named after the installing shell's process id. A
+# shell killed together with its make is a zombie until init reaps it,
+# which kill -0 still reaches: the rerun that follows at once must not
+# take it for a live install and leave its directory behind.
+@test "copy directories of gone or zombie installers are removed, a live one's kept" {
+	local dead zombie live state i
+
+	[ -d /proc/self ] || skip "no /proc to tell a zombie"
+	run handoff
+	assert_success
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead" || true
+	# sleep never waits for a child: the one started before the exec
+	# stays a zombie while it runs.
+	sh -c 'sleep 0 & echo $! >"$1"; exec sleep 30' _ "$D/zombie" &
+	live=$!
+	for i in $(seq 1 100); do
+		zombie=$(cat "$D/zombie" 2>/dev/null) &&
+		    state=$(sed 's/.*) \(.\).*/\1/' "/proc/$zombie/stat") &&
+		    [ "$state" = Z ] && break
+		sleep 0.05
+	done
+	assert_equal "$state" Z
+	for p in "$dead" "$zombie" "$live"; do
+		mkdir "$OUT/.handoff.$p"
+		cp "$OUT/namespace.json" "$OUT/.handoff.$p/"
+	done
+	run handoff
+	kill "$live"
+	wait "$live" || true
+	assert_success
+	[ ! -e "$OUT/.handoff.$dead" ]
+	[ ! -e "$OUT/.handoff.$zombie" ]
+	[ -d "$OUT/.handoff.$live" ]
+}
