@@ -1101,19 +1101,6 @@ findabsent(const struct tree *t, const struct patterns *all,
 	}
 }
 
-static void
-hex(const unsigned char sum[32], char out[HF_SHA256_HEX])
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = digits[sum[i] >> 4];
-		out[2 * i + 1] = digits[sum[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 static cJSON *
 must(cJSON *item)
 {
@@ -1170,7 +1157,7 @@ emit(const struct tree *t, const struct patterns *absent,
 	for (i = 0; i < t->n; i++) {
 		e = must(cJSON_CreateObject());
 		cJSON_AddItemToArray(list, e);
-		hex(t->v[i].sum, sum[i]);
+		hf_sha256_tohex(t->v[i].sum, sum[i]);
 		addstr(e, "path", t->v[i].path);
 		addstr(e, "sha256", sum[i]);
 		add(e, "size_bytes", cJSON_CreateNumber((double)t->v[i].size));
@@ -1379,7 +1366,7 @@ check(struct committed *cm, const struct tree *t, int havemanifest,
 		else if (cmp > 0)
 			report(&out, tally, D_NEW, t->v[j++].path);
 		else {
-			hex(t->v[j].sum, sum);
+			hf_sha256_tohex(t->v[j].sum, sum);
 			if (strcmp(sum, c[i].sha) != 0 ||
 			    c[i].size != t->v[j].size)
 				report(&out, tally, D_CHANGED, c[i].path);

@@ -108,11 +108,10 @@ ulid(const char *ms, const char *hex)
 static void
 printsum(const unsigned char d[32])
 {
-	int i;
+	char hex[HF_SHA256_HEX];
 
-	for (i = 0; i < 32; i++)
-		printf("%02x", d[i]);
-	printf("\n");
+	hf_sha256_tohex(d, hex);
+	printf("%s\n", hex);
 }
 
 /*

@@ -103,16 +103,23 @@ hf_sha256_raw(const void *buf, size_t len, unsigned char out[32])
 }
 
 void
-hf_sha256_hex(const void *buf, size_t len, char out[HF_SHA256_HEX])
+hf_sha256_tohex(const unsigned char d[32], char out[HF_SHA256_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[32];
 	int i;
 
-	hf_sha256_raw(buf, len, d);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void
+hf_sha256_hex(const void *buf, size_t len, char out[HF_SHA256_HEX])
+{
+	unsigned char d[32];
+
+	hf_sha256_raw(buf, len, d);
+	hf_sha256_tohex(d, out);
 }
