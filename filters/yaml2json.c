@@ -785,46 +785,6 @@ kindname(int kind)
  * Parsing: libyaml's events into nodes, with an explicit stack, so that
  * the depth bound is checked before anything deep is built.
  */
-/* The byte offset of a line (0-based), counting breaks as libyaml does. */
-static size_t
-lineoffset(size_t line)
-{
-	const unsigned char *d = (const unsigned char *)C.in.data;
-	size_t i = 0, n = C.in.len;
-
-	while (line > 0 && i < n) {
-		if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n')
-			i += 2;
-		else if (d[i] == '\n' || d[i] == '\r')
-			i++;
-		else if (d[i] == 0xc2 && i + 1 < n && d[i + 1] == 0x85)
-			i += 2;
-		else if (d[i] == 0xe2 && i + 2 < n && d[i + 1] == 0x80 &&
-		    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
-			i += 3;
-		else {
-			i++;
-			continue;
-		}
-		line--;
-	}
-	return i;
-}
-
-/* The byte offset of a mark, whose column counts characters. */
-static size_t
-markoffset(const yaml_mark_t *m)
-{
-	size_t off, c;
-
-	off = lineoffset(m->line);
-	for (c = 0; c < m->column && off < C.in.len; c++)
-		for (off++; off < C.in.len &&
-		    (C.in.data[off] & 0xc0) == 0x80; off++)
-			;
-	return off;
-}
-
 /* The length of a line break at d[i] as libyaml reads one, or 0. */
 static size_t
 brklen(size_t i)
@@ -844,6 +804,43 @@ brklen(size_t i)
 	    (d[i + 2] == 0xa8 || d[i + 2] == 0xa9))
 		return 3;
 	return 0;
+}
+
+/* The byte offset of the character after the one at i. */
+static size_t
+nextchar(size_t i)
+{
+	for (i++; i < C.in.len && (C.in.data[i] & 0xc0) == 0x80; i++)
+		;
+	return i;
+}
+
+/* The byte offset of a line (0-based), counting breaks as libyaml does. */
+static size_t
+lineoffset(size_t line)
+{
+	size_t i = 0, k;
+
+	while (line > 0 && i < C.in.len) {
+		if ((k = brklen(i)) > 0) {
+			i += k;
+			line--;
+		} else
+			i++;
+	}
+	return i;
+}
+
+/* The byte offset of a mark, whose column counts characters. */
+static size_t
+markoffset(const yaml_mark_t *m)
+{
+	size_t off, c;
+
+	off = lineoffset(m->line);
+	for (c = 0; c < m->column && off < C.in.len; c++)
+		off = nextchar(off);
+	return off;
 }
 
 /* Replace del bytes of the input at off with n bytes of s. */
@@ -971,24 +968,21 @@ patch(void)
 	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
 	    "found a tab character where an indentation space is expected")
 	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
-	    d[off] == '\t' && (i = foldindent(p)) > 0) {
-		/*
-		 * In a folded scalar a placeholder would fold as text, but
-		 * PyYAML folds a tab-led line as a more-indented one.  The
-		 * indentation PyYAML finds is made explicit in the header,
-		 * so that libyaml reads the tab as the line's first
-		 * character, keeping every offset after the header.
-		 */
-		off = markoffset(&p->context_mark) + 1;
-		c = (char)('0' + i);
-		replace(off, 0, &c, 1);
-		C.npatch++;
-		longjmp(C.retry, 1);
-	}
-	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
-	    "found a tab character where an indentation space is expected")
-	    == 0 && (off = markoffset(&p->problem_mark)) < C.in.len &&
 	    d[off] == '\t') {
+		if ((i = foldindent(p)) > 0) {
+			/*
+			 * In a folded scalar a placeholder would fold as
+			 * text, but PyYAML folds a tab-led line as a
+			 * more-indented one.  The indentation PyYAML finds
+			 * is made explicit in the header, so that libyaml
+			 * reads the tab as the line's first character,
+			 * keeping every offset after the header.
+			 */
+			c = (char)('0' + i);
+			replace(markoffset(&p->context_mark) + 1, 0, &c, 1);
+			C.npatch++;
+			longjmp(C.retry, 1);
+		}
 		/*
 		 * PyYAML counts only spaces as a block scalar's indentation,
 		 * so the tab is text; libyaml stops.  The tab becomes a
@@ -1227,10 +1221,8 @@ tabcheck(void)
 			col = 1;
 		} else if (c != '\r')
 			col++;
-		bi++;
+		bi = nextchar(bi);
 		ci++;
-		while (bi < n && (d[bi] & 0xc0) == 0x80)
-			bi++;
 	}
 }
 
@@ -1241,16 +1233,15 @@ offmark(size_t off, unsigned long *line, unsigned long *col)
 	size_t i, k;
 
 	*line = *col = 1;
-	for (i = 0; i < off && i < C.in.len; i += k) {
+	for (i = 0; i < off && i < C.in.len;) {
 		if ((k = brklen(i)) > 0) {
+			i += k;
 			++*line;
 			*col = 1;
-			continue;
+		} else {
+			i = nextchar(i);
+			++*col;
 		}
-		for (k = 1; i + k < C.in.len &&
-		    (C.in.data[i + k] & 0xc0) == 0x80; k++)
-			;
-		++*col;
 	}
 }
 
@@ -1359,9 +1350,7 @@ byteat(size_t index)
 	if (index < C.curc)
 		return SIZE_MAX;
 	while (C.curc < index && C.curb < n) {
-		for (C.curb++; C.curb < n && (d[C.curb] & 0xc0) == 0x80;
-		    C.curb++)
-			;
+		C.curb = nextchar(C.curb);
 		C.curc++;
 	}
 	return C.curb;
@@ -1433,14 +1422,13 @@ parsedoc(void)
 				n->val = astrndup((char *)ev.data.scalar.value,
 				    ev.data.scalar.length);
 				phfix(n, ev.data.scalar.style);
-				settag(n, ev.data.scalar.tag,
-				    ev.data.scalar.plain_implicit);
-			} else {
+			} else
 				n->val = (char *)ev.data.scalar.value;
-				settag(n, ev.data.scalar.tag,
-				    ev.data.scalar.plain_implicit);
+			settag(n, ev.data.scalar.tag,
+			    ev.data.scalar.plain_implicit);
+			/* Where the text stays depends on its tag. */
+			if (C.nph == 0)
 				n->val = scalarval(n, &ev);
-			}
 			if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 				addspan(&ev);
 			anchor = ev.data.scalar.anchor;
@@ -2686,9 +2674,7 @@ dirfail(unsigned long line, size_t off, size_t i, const char *what)
 			col++;
 	if (C.in.data[i] == '\t')
 		dieat(line, col, "%s, but found '\\t'", what);
-	for (w = 1; i + w < C.in.len && (C.in.data[i + w] & 0xc0) == 0x80;
-	    w++)
-		;
+	w = nextchar(i) - i;
 	dieat(line, col, "%s, but found '%.*s'", what, (int)w, C.in.data + i);
 }
 
