@@ -265,7 +265,7 @@ sys.stdout.write("#" + "x" * n + "\n" + body)' "$@"
 @test "limit: a manifest of NSGEN_MANIFEST_MAX bytes is read, one more is refused" {
 	local max=$((4 * 1024 * 1024)) m="$BATS_TEST_TMPDIR/m.json"
 	cp "$FIXTURES/nsgen/manifest.json" "$m"
-	head -c $((max - $(stat -c %s "$m"))) /dev/zero | tr '\0' ' ' >>"$m"
+	padto "$m" "$max"
 	[ "$(stat -c %s "$m")" -eq "$max" ]
 	run --separate-stderr nsgen -m "$m" "${GOOD[@]}" step_id=plan
 	assert_success
