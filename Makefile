@@ -95,7 +95,8 @@ $(OBJ)/test/%: tests/%.c $(OBJ)/libhf.a | deps-build
 
 # Fresh-machine set-up. Each entry is "debian-package:shell test"; what
 # fails its test is installed with apt-get when we are root, otherwise the
-# exact command is printed and make stops.
+# exact command is printed and make stops.  GNU time measures peak memory
+# in the tests, and strace counts the processes a package build starts.
 BATS_LIB ?= /usr/lib/bats
 DEPS_BUILD = \
 	'pkg-config:command -v pkg-config' \
@@ -111,7 +112,8 @@ DEPS_TEST = \
 	'git:command -v git' \
 	'python3-yaml:/usr/bin/python3 -c "import yaml"' \
 	'cmark-gfm:command -v cmark-gfm' \
-	'time:test -x /usr/bin/time'
+	'time:test -x /usr/bin/time' \
+	'strace:command -v strace'
 
 define install-missing
 	@missing=; \

@@ -103,9 +103,11 @@ HF_PINNED := $(filter check verify,$(HF_GOALS))
 define HF_LIB_TEXT
 hf_err() { printf 'handoff: %s\n' "$*" >&2; }
 hf_git() { "${GIT:-git}" -C "$HF_REPO" "$@"; }
-# The helpers a hot path uses answer in a variable rather than on
-# standard output: a command substitution forks the shell, and a fork
-# costs as much as a small process on the machines this runs on.
+# A fork costs as much as a small process on the machines this runs on.
+# So the helpers a hot path uses answer in a variable rather than on
+# standard output, as a command substitution forks the shell; and the
+# commands of a pipeline are written out rather than wrapped in a
+# function, which would run in a forked shell that then starts them.
 # Epoch seconds as ISO 8601 UTC in hiso, by civil-from-days arithmetic.
 hf_iso() {
 	hs=$1; hd=$((hs / 86400)); hr=$((hs % 86400)); hz=$((hd + 719468))
@@ -150,24 +152,19 @@ hf_jline() {
 	[ "$hv" = "$1" ] && return 1
 	printf '%s\n' "${hv%%\"*}"
 }
-# The committed tree of the feature as the object stream treehash -g reads.
-hf_stream() {
-	hf_git ls-tree --full-tree -r --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
-	    "$1:./$HF_ROOT" | sed -n 's/^blob //p' |
-	    hf_git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'
-}
-# The manifest YAML: from git at the source commit, or a work-tree file.
-hf_manifest_yaml() {
-	if [ -n "$HF_MAN_FILE" ]; then cat "$HF_MAN_FILE"
-	else hf_git cat-file blob "$HF_MAN_OID"; fi
-}
 # The -x options of EXCLUDE in hx, to be split unquoted (under set -f).
 hf_excl() {
 	hx=
 	for hp in $EXCLUDE; do hx="$hx -x $hp"; done
 }
 hf_mk_manifest() {	# out source_commit captured_at
-	hf_manifest_yaml | "$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" >"$1"
+	# The manifest YAML: a work-tree file, or from git at the source commit.
+	if [ -n "$HF_MAN_FILE" ]; then
+		"$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" "$HF_MAN_FILE" >"$1"
+	else
+		"${GIT:-git}" -C "$HF_REPO" cat-file blob "$HF_MAN_OID" |
+		    "$YAML2JSON" -a "source_commit=$2" -a "captured_at=$3" >"$1"
+	fi
 }
 # treehash on the feature's tree: the committed one from git, or outside
 # git the files of the directory.
@@ -179,7 +176,13 @@ hf_treehash() {
 		    \( -type f -o -type l \) -print0) |
 		    "$TREEHASH" -0 -C "$HF_REPO/$HF_ROOT" $hx "$@"
 	else
-		hf_stream "$HF_TREE_COMMIT" | "$TREEHASH" -g $hx "$@"
+		# The committed tree as the object stream treehash -g reads.
+		"${GIT:-git}" -C "$HF_REPO" ls-tree --full-tree -r \
+		    --format='%(objecttype) %(objectname) %(objectmode) %(path)' \
+		    "$HF_TREE_COMMIT:./$HF_ROOT" | sed -n 's/^blob //p' |
+		    "${GIT:-git}" -C "$HF_REPO" cat-file \
+		    --batch='%(objectname) %(objecttype) %(objectsize) %(rest)' |
+		    "$TREEHASH" -g $hx "$@"
 	fi
 }
 hf_mk_tree() {	# out manifest.json source_commit captured_at [tree_commit]
@@ -194,8 +197,8 @@ hf_mk_events() {	# out scope branch source_commit at
 		"$EVCAT" -f "$HF_SLUG" -p "$2" -b "$3" -s "$4" -t "$5" \
 		    "$HF_REPO/$HF_ROOT/status.events.jsonl" >"$1"
 	elif [ -n "$HF_EV_OID" ]; then
-		hf_git cat-file blob "$HF_EV_OID" | "$EVCAT" -f "$HF_SLUG" -p "$2" \
-		    -b "$3" -s "$4" -t "$5" >"$1"
+		"${GIT:-git}" -C "$HF_REPO" cat-file blob "$HF_EV_OID" |
+		    "$EVCAT" -f "$HF_SLUG" -p "$2" -b "$3" -s "$4" -t "$5" >"$1"
 	else
 		"$EVCAT" -n -f "$HF_SLUG" -p "$2" -b "$3" -s "$4" -t "$5" </dev/null >"$1"
 	fi
@@ -213,18 +216,20 @@ hf_mk_ns() {	# out manifest.json scope branch source_commit mission step generat
 		"$NSGEN" -m "$hman" "$@" >"$hout"
 	fi
 }
-hf_pins() {
-	if [ -n "$PINS" ]; then cat "$PINS"
-	elif [ -n "$HF_NOGIT" ] && [ -n "$HF_PINS_OID" ]; then cat "$HF_REPO/$HF_ROOT/versions"
-	elif [ -n "$HF_PINS_OID" ]; then hf_git cat-file blob "$HF_PINS_OID"
-	fi
-}
+# The pins are read from PINS, the feature's versions file (from git, or
+# outside git from the directory), or else are none.
 hf_mk_matrix() {	# out manifest.json namespace.json
-	if [ -n "$NOTES" ]; then
-		hf_pins | "$MATRIXGEN" -m "$2" -n "$3" -N "$NOTES" -r "$HF_ROOT" >"$1"
-	else
-		hf_pins | "$MATRIXGEN" -m "$2" -n "$3" -r "$HF_ROOT" >"$1"
+	hout=$1 hpins=/dev/null
+	set -- -m "$2" -n "$3" -r "$HF_ROOT"
+	[ -n "$NOTES" ] && set -- "$@" -N "$NOTES"
+	if [ -n "$PINS" ]; then hpins=$PINS
+	elif [ -n "$HF_PINS_OID" ] && [ -n "$HF_NOGIT" ]; then hpins=$HF_REPO/$HF_ROOT/versions
+	elif [ -n "$HF_PINS_OID" ]; then
+		"${GIT:-git}" -C "$HF_REPO" cat-file blob "$HF_PINS_OID" |
+		    "$MATRIXGEN" "$@" >"$hout"
+		return
 	fi
+	"$MATRIXGEN" "$@" <"$hpins" >"$hout"
 }
 # Without TEST_CMD the note says plainly that no test ran (a FAIL), dated
 # by the source commit so that it stays put; with it, the note records

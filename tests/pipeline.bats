@@ -86,6 +86,54 @@ append_event() {
 	[ -z "$(git status --porcelain --untracked-files=no)" ]
 }
 
+# The programs a run of make starts, by the name each one ran last (a
+# shell that forked and ran nothing else is "(fork)"), with their counts:
+# trace_make DIR make-arguments...
+trace_make() {
+	local d=$1 f n
+	shift
+	mkdir -p "$d"
+	strace -ff -qq -e trace=execve -o "$d/p" make -s -f "$MK" "$@" 2>/dev/null
+	for f in "$d"/p.*; do
+		n=$(sed -n 's/^execve("\([^"]*\)".* = 0$/\1/p' "$f" | tail -n 1)
+		echo "${n:-(fork)}"
+	done | sed 's|.*/||' | sort | uniq -c | awk '{ print $2, $1 }'
+}
+
+# A package costs mostly the processes it starts, so their number is part
+# of the design: this table changes only on purpose.
+@test "a no-op run starts no process, and a cold build starts the programs of its table" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	[ "$(head -c 2 "$HANDOFF_BIN/nsgen")" != "#!" ] || skip "the filters are wrapped"
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	run trace_make "$BATS_TEST_TMPDIR/cold" handoff FEATURE=$F1
+	assert_success
+	assert_output - <<EOF
+(fork) 5
+chmod 1
+cp 1
+evcat 1
+git 8
+make 1
+matrixgen 1
+mkdir 2
+mv 2
+nsgen 1
+rmdir 1
+sed 2
+sh 2
+tapnote 1
+treehash 1
+yaml2json 1
+EOF
+	run trace_make "$BATS_TEST_TMPDIR/noop" handoff FEATURE=$F1
+	assert_success
+	assert_output "make 1"
+}
+
 @test "the package is made by the filters from the committed inputs" {
 	local r="$BATS_TEST_TMPDIR/greet"
 	example_repo "$r"
