@@ -87,13 +87,17 @@ append_event() {
 }
 
 # The programs a run of make starts, by the name each one ran last (a
-# shell that forked and ran nothing else is "(fork)"), with their counts:
-# trace_make DIR make-arguments...
+# shell that forked and ran nothing else is "(fork)"), with their counts;
+# what make said, and a failure, when it fails: trace_make DIR ARGS...
+# LeakSanitizer refuses to run under a tracer, and leaks are not what this
+# counts.
 trace_make() {
 	local d=$1 f n
 	shift
 	mkdir -p "$d"
-	strace -ff -qq -e trace=execve -o "$d/p" make -s -f "$MK" "$@" 2>/dev/null
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -ff -qq -e trace=execve -o "$d/p" make -s -f "$MK" "$@" \
+	    >"$d/log" 2>&1 || { cat "$d/log"; return 1; }
 	for f in "$d"/p.*; do
 		n=$(sed -n 's/^execve("\([^"]*\)".* = 0$/\1/p' "$f" | tail -n 1)
 		echo "${n:-(fork)}"
