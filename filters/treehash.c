@@ -1149,7 +1149,8 @@ emit(const struct tree *t, const struct patterns *absent,
 	char sum[HF_SHA256_HEX];
 	size_t i, n = t->n + absent->n;
 
-	hf_straddstr(&b, "{\n  \"schema_version\": \"1\",\n  \"feature_slug\": ");
+	hf_straddstr(&b, "{\n  \"schema_version\": \"1\",\n"
+	    "  \"feature_slug\": ");
 	strval(&b, h->slug);
 	hf_straddstr(&b, ",\n  \"root_path\": ");
 	strval(&b, h->root);
@@ -1161,7 +1162,8 @@ emit(const struct tree *t, const struct patterns *absent,
 	strval(&b, h->scommit);
 	hf_straddstr(&b, ",\n  \"captured_at\": ");
 	strval(&b, h->captured);
-	hf_straddstr(&b, n == 0 ? ",\n  \"entries\": []" : ",\n  \"entries\": [");
+	hf_straddstr(&b, n == 0 ? ",\n  \"entries\": []" :
+	    ",\n  \"entries\": [");
 	for (i = 0; i < n; i++) {
 		hf_straddstr(&b, i == 0 ? "\n    {\n      \"path\": " :
 		    ",\n    {\n      \"path\": ");
