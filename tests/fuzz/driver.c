@@ -371,6 +371,17 @@ slurpout(size_t *lenp)
 	return s;
 }
 
+/* Whether the backslash at p, in text starting at t, begins an escape. */
+static int
+isescape(const char *t, const char *p)
+{
+	const char *q;
+
+	for (q = p; q > t && q[-1] == '\\'; q--)
+		;
+	return (p - q) % 2 == 0;
+}
+
 static int
 isjson(const char *s, size_t len)
 {
@@ -379,15 +390,22 @@ isjson(const char *s, size_t len)
 
 	/*
 	 * Bytes that are not UTF-8 print as lone surrogates (\udcXX), which
-	 * Python reads and cJSON rejects; as \u00XX they parse alike.
+	 * Python reads and cJSON rejects; as \u00XX they parse alike.  A
+	 * \udcXX right after a high surrogate is the low half of a pair (an
+	 * astral character), and stays.
 	 */
 	if ((t = malloc(len + 1)) == NULL)
 		fail("out of memory");
 	memcpy(t, s, len);
 	t[len] = '\0';
 	for (p = t; (p = memmem(p, t + len - p, "\\udc", 4)) != NULL;
-	    p += 4)
+	    p += 4) {
+		if (p - t >= 6 && isescape(t, p) && isescape(t, p - 6) &&
+		    memcmp(p - 6, "\\ud", 3) == 0 && strchr("89ab", p[-3]) !=
+		    NULL)
+			continue;
 		memcpy(p, "\\u00", 4);
+	}
 	j = cJSON_ParseWithLength(t, len);
 	free(t);
 	if (j != NULL) {
