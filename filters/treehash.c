@@ -1165,8 +1165,9 @@ emit(const struct tree *t, const struct patterns *absent,
 	hf_straddstr(&b, n == 0 ? ",\n  \"entries\": []" :
 	    ",\n  \"entries\": [");
 	for (i = 0; i < n; i++) {
-		hf_straddstr(&b, i == 0 ? "\n    {\n      \"path\": " :
-		    ",\n    {\n      \"path\": ");
+		if (i > 0)
+			hf_straddc(&b, ',');
+		hf_straddstr(&b, "\n    {\n      \"path\": ");
 		if (i < t->n) {
 			strval(&b, t->v[i].path);
 			hf_sha256_tohex(t->v[i].sum, sum);
