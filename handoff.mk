@@ -252,41 +252,53 @@ hf_mk_verification() {	# out branch source_commit date
 	# A FAIL note is still a note; only unusable input is an error.
 	[ "$hst" -le 1 ]
 }
-# $1 escaped for a sed replacement that lands between single quotes, in
-# hq; plain values, the usual case, cost no process and no loop.
-hf_sedq() {
-	hq= hr=$1
-	case $hr in
-	*[\\\|\&\']*) ;;
-	*) hq=$hr; return ;;
-	esac
-	while [ -n "$hr" ]; do
-		hch=${hr%"${hr#?}"}; hr=${hr#?}
-		case $hch in
-		\\|\||\&) hq="$hq\\$hch" ;;
-		\') hq="$hq'\\\\''" ;;
-		*) hq="$hq$hch" ;;
-		esac
-	done
-}
+# generate.sh: the template, which make reads into HF_TPL, with each
+# @NAME@ replaced by its value quoted for the single quotes around it.
+# One pass from left to right, so that a value that holds "@NAME@" (a
+# TEST_CMD, say) is written as it is.  The shell does it itself: sed,
+# which compiles an expression per name, took ten times as long.
 hf_mk_generate() {	# out manifest.json scope branch source_commit mission step
+	if [ -z "$HF_TPL" ]; then
+		hf_err "no generate.sh template; set HANDOFF_TEMPLATE"
+		return 2
+	fi
 	hf_jvar "$2" manifest_version; hmv=$hjv
 	hman=
 	[ -n "$HF_MAN_FILE" ] && hman=$HF_MAN_REL
-	hout=$1
-	set -- SOURCE_COMMIT "$5" SOURCE_BRANCH "$4" FEATURE_SLUG "$HF_SLUG" \
-	    MISSION_KEY "$6" MANIFEST_VERSION "$hmv" PROJECT_SCOPE_ID "$3" \
-	    STEP_ID "$7" ROOT_PATH "$HF_ROOT" MANIFEST "$hman" \
-	    SOURCE_DATE_EPOCH "$HF_SDE" TEST_CMD "$TEST_CMD" \
-	    SCENARIOS "$HF_SCEN_REL" PINS "$HF_PINS_REL" NOTES "$HF_NOTES_REL"
-	hscript=
-	while [ $# -ge 2 ]; do
-		hf_sedq "$2"
-		hscript="${hscript}s|@$1@|$hq|g
-"
-		shift 2
+	hout=$1 hrest=$HF_TPL htext=
+	# make 4.3 keeps the file's final newline in some cases.
+	case $hrest in *'
+') hrest=${hrest%?} ;; esac
+	while :; do
+		case $hrest in *@*@*) ;; *) break ;; esac
+		htext=$htext${hrest%%@*}; hrest=${hrest#*@}
+		case ${hrest%%@*} in
+		SOURCE_COMMIT) hv=$5 ;;
+		SOURCE_BRANCH) hv=$4 ;;
+		FEATURE_SLUG) hv=$HF_SLUG ;;
+		MISSION_KEY) hv=$6 ;;
+		MANIFEST_VERSION) hv=$hmv ;;
+		PROJECT_SCOPE_ID) hv=$3 ;;
+		STEP_ID) hv=$7 ;;
+		ROOT_PATH) hv=$HF_ROOT ;;
+		MANIFEST) hv=$hman ;;
+		SOURCE_DATE_EPOCH) hv=$HF_SDE ;;
+		TEST_CMD) hv=$TEST_CMD ;;
+		SCENARIOS) hv=$HF_SCEN_REL ;;
+		PINS) hv=$HF_PINS_REL ;;
+		NOTES) hv=$HF_NOTES_REL ;;
+		*) htext=$htext@; continue ;;
+		esac
+		hrest=${hrest#*@}
+		while :; do
+			case $hv in
+			*\'*) htext=$htext${hv%%\'*}\'\\\'\'; hv=${hv#*\'} ;;
+			*) break ;;
+			esac
+		done
+		htext=$htext$hv
 	done
-	sed -e "$hscript" "$HANDOFF_TEMPLATE" >"$hout" && chmod 755 "$hout"
+	printf '%s\n' "$htext$hrest" >"$hout" && chmod 755 "$hout"
 }
 # Build the stale files of the package into a directory of BUILD, the
 # independent ones side by side, then rename them all into BUILD/pkg at
@@ -303,19 +315,32 @@ hf_build() {
 	[ -d "$hn" ] && [ -d "$HF_B/installed" ] || mkdir -p "$hn" "$HF_B/installed" || return 2
 	hbwant=" $* "
 	hbman=$HF_P/artifact-manifest.json hbns=$HF_P/namespace.json
-	case $hbwant in *" artifact-manifest.json "*)
-		hbman=$hn/artifact-manifest.json
-		hf_mk_manifest "$hbman" "$hbsc" "$hbtman" || { rm -f "$hbman"; return 2; } ;;
-	esac
-	case $hbwant in *" namespace.json "*) hbns=$hn/namespace.json ;; esac
-	hbpids=
+	hbpids= hbst=0
+	# The event log and the test note do not read the manifest, so they
+	# are made while it is.
 	for hf; do
 		case $hf in
-		artifact-manifest.json) continue ;;
-		artifact-tree.json)
-			hf_mk_tree "$hn/$hf" "$hbman" "$hbsc" "$hbttree" "$hbtc" & ;;
 		events.jsonl)
 			hf_mk_events "$hn/$hf" "$hbscope" "$hbbranch" "$hbsc" "$hbtev" & ;;
+		verification.md)
+			if [ -n "$hbvfrom" ]; then
+				cp "$hbvfrom" "$hn/$hf" &
+			else
+				hf_mk_verification "$hn/$hf" "$hbbranch" "$hbsc" "$hbtman" &
+			fi ;;
+		*) continue ;;
+		esac
+		hbpids="$hbpids $!"
+	done
+	case $hbwant in *" artifact-manifest.json "*)
+		hbman=$hn/artifact-manifest.json
+		hf_mk_manifest "$hbman" "$hbsc" "$hbtman" || hbst=2 ;;
+	esac
+	case $hbwant in *" namespace.json "*) hbns=$hn/namespace.json ;; esac
+	[ "$hbst" -eq 0 ] && for hf; do
+		case $hf in
+		artifact-tree.json)
+			hf_mk_tree "$hn/$hf" "$hbman" "$hbsc" "$hbttree" "$hbtc" & ;;
 		namespace.json)
 			# The matrix shows the namespace, so it waits for it.
 			{ hf_mk_ns "$hn/$hf" "$hbman" "$hbscope" "$hbbranch" "$hbsc" \
@@ -329,16 +354,10 @@ hf_build() {
 		generate.sh)
 			hf_mk_generate "$hn/$hf" "$hbman" "$hbscope" "$hbbranch" \
 			    "$hbsc" "$hbmission" "$hbstep" & ;;
-		verification.md)
-			if [ -n "$hbvfrom" ]; then
-				cp "$hbvfrom" "$hn/$hf" &
-			else
-				hf_mk_verification "$hn/$hf" "$hbbranch" "$hbsc" "$hbtman" &
-			fi ;;
+		*) continue ;;
 		esac
 		hbpids="$hbpids $!"
 	done
-	hbst=0
 	for hp in $hbpids; do
 		wait "$hp" || hbst=2
 	done
@@ -628,10 +647,10 @@ export HF_LIB := $(value HF_LIB_TEXT)
 
 
 # The probe: resolves what the package is made from, with as few processes
-# as it can: one cat-file --batch-command, one log, one cat-file
-# --batch-check, and one log more when the source commit is not the last
-# commit of the feature (or git quotes the event log's path).  git writes
-# into files of BUILD that the shell reads back, without a fork.
+# as it can: one cat-file --batch-command and one log side by side, one
+# cat-file --batch-check, and one log more when the source commit is not
+# the last commit of the feature (or git quotes the event log's path).
+# git writes into files of BUILD that the shell reads back, without a fork.
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing else.
 define HF_PROBE_TEXT
@@ -675,13 +694,20 @@ hf_probe() {
 	if [ -n "$HF_NOGIT" ]; then hf_probe_files; return; fi
 	set -f
 	# One cat-file for the objects at HEAD and, last, the text of
-	# meta.json when the mission is not given.
+	# meta.json when the mission is not given.  Beside it, the last
+	# commit that touched the feature, with the files it touched: when
+	# the event log is one of them, as it usually is, its time is known
+	# too.
 	ho=$HF_B/probe.out
 	{ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
 	    "HEAD:./$HF_ROOT/versions"
 	  [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"
 	} >"$ho.in"
+	"${GIT:-git}" -C "$HF_REPO" log -1 --format='@ %H %ct' --name-only HEAD -- \
+	    "./$HF_ROOT" ":(exclude)./$HF_ROOT/handoff" >"$ho.log" 2>/dev/null &
+	hlogpid=$!
 	hf_git cat-file --batch-command <"$ho.in" >"$ho" 2>/dev/null
+	wait "$hlogpid"
 	hi=0 hhead= hftree= hevoid= hpinsoid= hmeta=
 	while IFS= read -r hl; do
 		hi=$((hi + 1))
@@ -696,20 +722,16 @@ hf_probe() {
 	done <"$ho"
 	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
 	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
-	# The last commit that touched the feature, with the files it
-	# touched: when the event log is one of them, as it usually is, its
-	# time is known too.  A path git quotes is not recognised here, and
-	# its time asked for on its own.
+	# A path git quotes is not recognised in the log, and the event log's
+	# time is then asked for on its own.
 	htc= httime= hevtime=
-	hf_git log -1 --format='@ %H %ct' --name-only HEAD -- "./$HF_ROOT" \
-	    ":(exclude)./$HF_ROOT/handoff" >"$ho" 2>/dev/null
 	while IFS= read -r hl; do
 		case $hl in
 		"@ "*) set -- $hl; htc=$2 httime=$3 ;;
 		"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl")
 			[ -n "$hevoid" ] && hevtime=$httime ;;
 		esac
-	done <"$ho"
+	done <"$ho.log"
 	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
 	if [ -n "$hevoid" ] && [ -z "$hevtime" ]; then
 		hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl" >"$ho"
@@ -981,6 +1003,8 @@ export HF_FILES HF_OUT HF_P HF_B HF_ROOT HF_REPO HF_SC HF_TREE_COMMIT HF_MAN_OID
 	HF_NOTES_REL HF_SCEN_REL GIT
 export HF_SLUG := $(FEATURE)
 export YAML2JSON TREEHASH EVCAT NSGEN MATRIXGEN TAPNOTE HANDOFF_TEMPLATE
+# The template's text for hf_mk_generate, read when a recipe starts.
+export HF_TPL = $(if $(HANDOFF_TEMPLATE),$(file <$(HANDOFF_TEMPLATE)))
 export EXCLUDE PINS NOTES TEST_CMD SCENARIOS FORCE HANDOFF_MK
 
 # A filter that is a file (the source tree) is a prerequisite of what it

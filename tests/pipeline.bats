@@ -127,7 +127,7 @@ mkdir 2
 mv 2
 nsgen 1
 rmdir 1
-sed 2
+sed 1
 sh 2
 tapnote 1
 treehash 1
@@ -324,6 +324,28 @@ EOF
 	run bash "$p/generate.sh"
 	assert_success
 	refute_output --partial would
+}
+
+# The values land between single quotes in generate.sh, and a value may
+# hold what looks like another one's placeholder.
+@test "generate.sh records each value as it was given, quotes and placeholders included" {
+	local r="$BATS_TEST_TMPDIR/greet" p v got
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	v='echo 1..0 # @NOTES@ it'\''s a&b|c\d @STEP_ID@ @ @@ends@'
+	run hf handoff FEATURE=$F1 TEST_CMD="$v" NOTES=README.md
+	assert_success
+	got=$(sh -c 'eval "$(grep -e "^TEST_CMD=" -e "^NOTES=" "$1")" &&
+	    printf "%s|%s" "$NOTES" "$TEST_CMD"' sh "$p/generate.sh")
+	[ "$got" = "README.md|$v" ] || { echo "got: $got"; return 1; }
+	shellcheck "$p/generate.sh"
+	diff -u <(sed -n '/^PINNED_DATE_EPOCH=/,$!d; /^PINNED_DATE_EPOCH=/d; p' \
+	    "$TOP/filters/generate.sh.in") \
+	    <(sed -n '/^PINNED_DATE_EPOCH=/,$!d; /^PINNED_DATE_EPOCH=/d; p' "$p/generate.sh")
+	run hf check FEATURE=$F1 TEST_CMD="$v" NOTES=README.md
+	assert_success
+	assert_line "generate.sh: matches"
 }
 
 @test "generate.sh pins the source: later commits do not move the replay" {
@@ -648,6 +670,13 @@ bad_input() {
 	[ ! -e "kitty-specs/$F1/handoff" ]
 	[ ! -e ".git/handoff/$F1/pkg/events.jsonl" ]
 	[ -z "$(find .git/handoff -name '*.tmp')" ]
+	# Without the template of generate.sh, nothing at all.
+	git reset -q --hard HEAD~1
+	run hf handoff FEATURE=$F1 HANDOFF_TEMPLATE=
+	assert_failure 2
+	assert_line --index 0 "handoff: no generate.sh template; set HANDOFF_TEMPLATE"
+	[ ! -e "kitty-specs/$F1/handoff" ]
+	[ -z "$(find ".git/handoff/$F1/pkg" ".git/handoff/$F1/new" -type f)" ]
 }
 
 @test "outside git, the files and their modification times stand in" {
