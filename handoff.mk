@@ -647,10 +647,10 @@ export HF_LIB := $(value HF_LIB_TEXT)
 
 
 # The probe: resolves what the package is made from, with as few processes
-# as it can: one cat-file --batch-command and one log side by side, one
-# cat-file --batch-check, and one log more when the source commit is not
-# the last commit of the feature (or git quotes the event log's path).
-# git writes into files of BUILD that the shell reads back, without a fork.
+# as it can: one log and one cat-file --batch-command, one cat-file
+# --batch-check more when the committed meta.json names another mission
+# than the work tree's, and one log more when the source commit is not the
+# last commit of the feature (or git quotes the event log's path).
 # It prints "OK NAME=value ..." or "ERR message" (one line, naming the
 # variable to set), and writes nothing else.
 define HF_PROBE_TEXT
@@ -682,6 +682,29 @@ hf_times() {
 	hf_iso "$hev"; htimes="$htimes T_EV=$hiso"
 	hf_iso "$hns"; htimes="$htimes T_NS=$hiso"
 }
+# The object id of a line that cat-file answered in hv; empty when the
+# object is missing.
+hf_oid() {
+	case $1 in
+	*' missing') hv= ;;
+	*) hv=${1%% *} ;;
+	esac
+}
+# The source commit, and mission $1's manifest at it and at HEAD: the
+# names cat-file is asked for, one a line after the prefix $2.  Their
+# answers come 5th to 9th, after the four objects at HEAD, and
+# hf_mananswer N takes answer N from hv.
+hf_manq() {
+	hp1=src/specify_cli/missions/$1/expected-artifacts.yaml
+	hp2=packs/built-in/missions/$1/expected-artifacts.yaml
+	printf '%s\n' "$2$hsc^{commit}" "$2$hsc:./$hp1" "$2$hsc:./$hp2" "$2HEAD:./$hp1" \
+	    "$2HEAD:./$hp2"
+}
+hf_mananswer() {
+	case $1 in
+	5) hscid=$hv ;; 6) hman1=$hv ;; 7) hman2=$hv ;; 8) hman3=$hv ;; 9) hman4=$hv ;;
+	esac
+}
 # Prints the probe's error line and fails unless $1 is a mission name.
 hf_mission_ok() {
 	case $1 in
@@ -693,72 +716,88 @@ hf_probe() {
 	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
 	if [ -n "$HF_NOGIT" ]; then hf_probe_files; return; fi
 	set -f
-	# One cat-file for the objects at HEAD and, last, the text of
-	# meta.json when the mission is not given.  Beside it, the last
-	# commit that touched the feature, with the files it touched: when
-	# the event log is one of them, as it usually is, its time is known
-	# too.
-	ho=$HF_B/probe.out
-	{ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
-	    "HEAD:./$HF_ROOT/versions"
-	  [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"
-	} >"$ho.in"
-	"${GIT:-git}" -C "$HF_REPO" log -1 --format='@ %H %ct' --name-only HEAD -- \
-	    "./$HF_ROOT" ":(exclude)./$HF_ROOT/handoff" >"$ho.log" 2>/dev/null &
-	hlogpid=$!
-	hf_git cat-file --batch-command <"$ho.in" >"$ho" 2>/dev/null
-	wait "$hlogpid"
-	hi=0 hhead= hftree= hevoid= hpinsoid= hmeta=
-	while IFS= read -r hl; do
-		hi=$((hi + 1))
-		case $hi in
-		[1-5])
-			set -- $hl; [ "$2" = missing ] && set -- ''
-			case $hi in
-			1) hhead=$1 ;; 2) hftree=$1 ;; 3) hevoid=$1 ;; 4) hpinsoid=$1 ;;
-			esac ;;
-		*) hmeta="$hmeta$hl " ;;
-		esac
-	done <"$ho"
-	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
-	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
-	# A path git quotes is not recognised in the log, and the event log's
-	# time is then asked for on its own.
-	htc= httime= hevtime=
-	while IFS= read -r hl; do
+	# First the last commit that touched the feature, with the files it
+	# touched: when the event log is one of them, as it usually is, its
+	# time is known too.  Then one cat-file for the objects at HEAD, the
+	# source commit, its manifest and, last, the text of meta.json.  The
+	# manifest's path depends on the mission the committed meta.json
+	# names: it is asked for the one the work tree's names, which make
+	# read, and asked again only when the committed one names another.
+	# git's answers are taken by command substitution, which reads them
+	# in blocks; dash's read builtin takes a file one byte per system
+	# call, which for a long meta.json cost milliseconds.
+	ho=$HF_B/probe.in hifs=$IFS hnl='
+'
+	hlog=$("${GIT:-git}" -C "$HF_REPO" log -1 --format='@ %H %ct' --name-only HEAD -- \
+	    "./$HF_ROOT" ":(exclude)./$HF_ROOT/handoff" 2>/dev/null)
+	htc= httime= hevlog=
+	IFS=$hnl
+	for hl in $hlog; do
 		case $hl in
-		"@ "*) set -- $hl; htc=$2 httime=$3 ;;
-		"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl")
-			[ -n "$hevoid" ] && hevtime=$httime ;;
+		"@ "*) hl=${hl#@ }; htc=${hl%% *} httime=${hl#* } ;;
+		"$HF_ROOT/status.events.jsonl"|*/"$HF_ROOT/status.events.jsonl") hevlog=1 ;;
 		esac
-	done <"$ho.log"
-	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
-	if [ -n "$hevoid" ] && [ -z "$hevtime" ]; then
-		hf_git log -1 --format=%ct HEAD -- "./$HF_ROOT/status.events.jsonl" >"$ho"
-		read -r hevtime <"$ho"
-	fi
-	hm=$HF_MISSION
-	[ -n "$hm" ] || hf_mission_of "$hmeta"
-	hf_mission_ok "$hm" || return
+	done
+	IFS=$hifs
 	hsc=$HF_SC
 	[ -n "$hsc" ] || { hf_jvar "$HF_OUT/namespace.json" source_commit ||
 	    hf_jvar "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit; hsc=$hjv; }
 	[ -n "$hsc" ] || hsc=$htc
+	hg=$HF_MGUESS
+	case $hsc in ''|*[!A-Za-z0-9._/^~-]*|-*) hg= ;; esac
+	case $hg in *[!A-Za-z0-9._-]*|.*) hg= ;; esac
+	{ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
+	    "HEAD:./$HF_ROOT/versions"
+	  [ -n "$hg" ] && hf_manq "$hg" 'info '
+	  [ -n "$HF_MISSION" ] || printf 'contents %s\n' "HEAD:./$HF_ROOT/meta.json"
+	} >"$ho"
+	hcat=$("${GIT:-git}" -C "$HF_REPO" cat-file --batch-command <"$ho" 2>/dev/null)
+	hi=0 hhead= hftree= hevoid= hpinsoid= hmeta= hn=4
+	hscid= hman1= hman2= hman3= hman4=
+	[ -n "$hg" ] && hn=9
+	IFS=$hnl
+	for hl in $hcat; do
+		hi=$((hi + 1))
+		if [ "$hi" -gt "$hn" ]; then
+			# The header of meta.json's answer, then its text.
+			[ "$hi" -gt $((hn + 1)) ] && hmeta="$hmeta$hl "
+			continue
+		fi
+		hf_oid "$hl"
+		case $hi in
+		1) hhead=$hv ;; 2) hftree=$hv ;; 3) hevoid=$hv ;; 4) hpinsoid=$hv ;;
+		*) hf_mananswer "$hi" ;;
+		esac
+	done
+	IFS=$hifs
+	[ -n "$hhead" ] || { echo "ERR REPO=$HF_REPO: no commit at HEAD; commit the feature first (or set REPO)"; return; }
+	[ -n "$hftree" ] || { echo "ERR FEATURE_DIR=$HF_ROOT is not committed at HEAD; commit it (or set FEATURE)"; return; }
+	[ -n "$htc" ] || { echo "ERR FEATURE_DIR=$HF_ROOT has no committed file outside handoff/ (set FEATURE)"; return; }
+	# A path git quotes is not recognised in the log, and the event log's
+	# time is then asked for on its own.
+	hevtime=
+	if [ -n "$hevoid" ] && [ -n "$hevlog" ]; then
+		hevtime=$httime
+	elif [ -n "$hevoid" ]; then
+		hevtime=$("${GIT:-git}" -C "$HF_REPO" log -1 --format=%ct HEAD -- \
+		    "./$HF_ROOT/status.events.jsonl")
+	fi
+	hm=$HF_MISSION
+	[ -n "$hm" ] || hf_mission_of "$hmeta"
+	hf_mission_ok "$hm" || return
 	case $hsc in
 	*[!A-Za-z0-9._/^~-]*|-*) echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return ;;
 	esac
-	hi=0 hscid= hman1= hman2= hman3= hman4=
-	hp1=src/specify_cli/missions/$hm/expected-artifacts.yaml
-	hp2=packs/built-in/missions/$hm/expected-artifacts.yaml
-	printf '%s\n' "$hsc^{commit}" "$hsc:./$hp1" "$hsc:./$hp2" "HEAD:./$hp1" "HEAD:./$hp2" \
-	    >"$ho.in"
-	hf_git cat-file --batch-check <"$ho.in" >"$ho" 2>/dev/null
-	while read -r ha hb hc; do
-		hi=$((hi + 1)); [ "$hb" = missing ] && ha=
-		case $hi in
-		1) hscid=$ha ;; 2) hman1=$ha ;; 3) hman2=$ha ;; 4) hman3=$ha ;; 5) hman4=$ha ;;
-		esac
-	done <"$ho"
+	if [ "$hm" != "$hg" ]; then
+		hf_manq "$hm" '' >"$ho"
+		hcat=$("${GIT:-git}" -C "$HF_REPO" cat-file --batch-check <"$ho" 2>/dev/null)
+		hi=4
+		IFS=$hnl
+		for hl in $hcat; do
+			hi=$((hi + 1)); hf_oid "$hl"; hf_mananswer "$hi"
+		done
+		IFS=$hifs
+	fi
 	hmanoid=
 	if [ -n "$HF_MAN_FILE" ]; then
 		[ -f "$HF_MAN_FILE" ] || { echo "ERR MANIFEST=$HF_MAN_FILE: no such file (set MANIFEST)"; return; }
@@ -781,14 +820,13 @@ hf_probe() {
 	esac
 	hsctime=
 	if [ -z "$hscid" ]; then
-		hf_git log -1 --format=%ct -- "$HF_MAN_FILE" >"$ho" 2>/dev/null
-		read -r hsctime <"$ho"
+		hsctime=$("${GIT:-git}" -C "$HF_REPO" log -1 --format=%ct -- \
+		    "$HF_MAN_FILE" 2>/dev/null)
 		[ -n "$hsctime" ] || hsctime=$(date -r "$HF_MAN_FILE" +%s)
 	elif [ "$hscid" = "$htc" ]; then
 		hsctime=$httime
 	else
-		hf_git log -1 --format=%ct "$hscid" -- >"$ho"
-		read -r hsctime <"$ho"
+		hsctime=$("${GIT:-git}" -C "$HF_REPO" log -1 --format=%ct "$hscid" --)
 	fi
 	hscope=$HF_SCOPE
 	if [ -z "$hscope" ]; then
@@ -952,13 +990,20 @@ HF_KEY = $(strip $(HF_HEADID) $(HF_BRANCH) $(HF_REPO) $(HF_ROOT) $(HF_OUT) \
 	hf_jval,$(file <$(HF_FD)/handoff/namespace.json),source_commit),$(HF_SC)) \
 	$(if $(PROJECT_SCOPE_ID)$(HF_NOGIT),,$(subst $(hf_nl), ,$(file <$(HF_GITCONFIG)))))
 ifneq ($(HF_NOGIT)$(HF_KEY),$(file <$(HF_B)/key))
+# The mission the work tree's meta.json names: the probe asks for its
+# manifest in its first batch, and again only when the committed
+# meta.json names another.
+HF_META := $(if $(MISSION),,$(file <$(HF_FD)/meta.json))
+HF_MGUESS := $(or $(MISSION),$(firstword $(call hf_jval,$(HF_META),mission) \
+	$(call hf_jval,$(HF_META),mission_type)),software-dev)
 # $(shell) loses the newlines of its command, so the probe runs from a file.
 $(if $(wildcard $(HF_B)/new/.),,$(shell mkdir -p $(foreach d,s pkg new installed,$(call hf_q,$(HF_B)/$d))))
 $(file >$(HF_B)/probe.sh,$(value HF_LIB_TEXT)$(hf_nl)$(value HF_PROBE_TEXT)$(hf_nl)hf_probe)
 HF_PROBE_OUT := $(shell HF_B=$(call hf_q,$(HF_B)) HF_REPO=$(call hf_q,$(HF_REPO)) HF_ROOT=$(call hf_q,$(HF_ROOT)) \
 	HF_OUT=$(call hf_q,$(HF_OUT)) HF_SC=$(call hf_q,$(SOURCE_COMMIT)) \
 	HF_BRANCH=$(call hf_q,$(HF_BRANCH)) HF_SCOPE=$(call hf_q,$(PROJECT_SCOPE_ID)) \
-	HF_MISSION=$(call hf_q,$(MISSION)) HF_MAN_FILE=$(call hf_q,$(HF_MAN_FILE)) \
+	HF_MISSION=$(call hf_q,$(MISSION)) HF_MGUESS=$(call hf_q,$(HF_MGUESS)) \
+	HF_MAN_FILE=$(call hf_q,$(HF_MAN_FILE)) \
 	HF_GITCONFIG=$(call hf_q,$(HF_GITCONFIG)) HF_TOPDIR=$(call hf_q,$(HF_TOP)) \
 	GIT=$(call hf_q,$(GIT)) SOURCE_DATE_EPOCH=$(call hf_q,$(SOURCE_DATE_EPOCH)) \
 	HF_NOGIT=$(call hf_q,$(HF_NOGIT)) \

@@ -120,7 +120,7 @@ trace_make() {
 chmod 1
 cp 1
 evcat 1
-git 8
+git 7
 make 1
 matrixgen 1
 mkdir 2
@@ -136,6 +136,38 @@ EOF
 	run trace_make "$BATS_TEST_TMPDIR/noop" handoff FEATURE=$F1
 	assert_success
 	assert_output "make 1"
+}
+
+# dash's read builtin takes a file one byte per system call, so the probe
+# takes git's answers by command substitution, which reads them in blocks.
+@test "the probe takes git's answers in blocks, not one byte per system call" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	local r="$BATS_TEST_TMPDIR/greet" d i n bytes pad
+	example_repo "$r"
+	cd "$r"
+	# A long meta.json that names its mission last, and a last commit of
+	# 200 files: long answers.
+	d=kitty-specs/$F1
+	pad=$(printf '%08000d' 0)
+	sed -i -e "s/^{\$/{\n  \"notes\": \"$pad\",/" -e '/"mission"/d' \
+	    -e 's/^  "vcs": "git"$/  "vcs": "git",\n  "mission": "documentation"/' \
+	    "$d/meta.json"
+	for i in $(seq 100 299); do
+		echo "note $i" >"$d/tasks/a-note-with-a-name-long-enough-to-be-listed-$i.md"
+	done
+	commit_all "$r" 1767312000
+	bytes=$(( $(git cat-file -s "HEAD:$d/meta.json") + $(git log -1 \
+	    --format=%H --name-only HEAD -- "$d" | wc -c) ))
+	[ "$bytes" -gt 20000 ]
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=read -o "$BATS_TEST_TMPDIR/reads" \
+	    make -s -f "$MK" handoff FEATURE=$F1
+	grep -q '"mission_key": "documentation"' "$d/handoff/namespace.json"
+	# What is still read a byte at a time is small: .git/config, the
+	# first lines of the manifest.
+	n=$(grep -cE 'read\([0-9]+, ".*", 1\) += 1$' "$BATS_TEST_TMPDIR/reads")
+	[ "$n" -lt 1000 ] || fail "$n reads of one byte, for $bytes bytes of answers"
 }
 
 @test "the package is made by the filters from the committed inputs" {
@@ -289,6 +321,9 @@ EOF
 	echo "an edit nobody committed" >>"kitty-specs/$F1/spec.md"
 	echo '{"event_id": "uncommitted"}' >>"kitty-specs/$F1/status.events.jsonl"
 	echo "new" >"kitty-specs/$F1/untracked.md"
+	# The probe guesses the mission from the work tree's meta.json, and
+	# must not take the guess for what is committed.
+	sed -i 's/"software-dev"/"documentation"/' "kitty-specs/$F1/meta.json"
 	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/dirty"
 	diff -r "$BATS_TEST_TMPDIR/clean" "$BATS_TEST_TMPDIR/dirty"
 	run hf check FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/dirty"
