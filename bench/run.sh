@@ -381,7 +381,9 @@ run_yaml() {
 	    -n "yaml2json per file ($n files)" \
 	    "$(q xargs -0 -n 1 -a "$list" "$BIN/yaml2json")" \
 	    -n "PyYAML CSafeLoader, one process" \
-	    "$(q "$PYTHON" "$here/tools.py" yaml-all "$list")" || {
+	    "$(q "$PYTHON" "$here/tools.py" yaml-all "$list")" \
+	    -n "/bin/true per file ($n files)" \
+	    "$(q xargs -0 -n 1 -a "$list" /bin/true)" || {
 		skip yaml2json "hyperfine failed"
 		return
 	}
@@ -393,6 +395,10 @@ run_yaml() {
 	    "$(peak "$PYTHON" "$here/tools.py" yaml-all "$list")" "$bytes" \
 	    "$(q "$PYTHON" "$here/tools.py" yaml-all "$list")" \
 	    "yaml.load(CSafeLoader) and json.dumps(indent=2) of each file"
+	row yaml2json "/bin/true per file ($n files)" "$json" \
+	    "PyYAML CSafeLoader, one process" - - - \
+	    "$(q xargs -0 -n 1 -a "$list" /bin/true)" \
+	    "the same loop with the smallest program: the floor of any converter run once a file"
 
 	# Throughput: the largest corpus file, grown to BENCH_YAML_MB.
 	local src
