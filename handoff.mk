@@ -669,6 +669,12 @@ hf_mission_of() {
 	done
 	hm=software-dev
 }
+# Adds a line of a meta.json to hmeta if it may name the mission.  Only
+# those are kept: dash's ${x#*pattern} tries every prefix of x, so the
+# search of the whole text took time quadratic in its length.
+hf_metaline() {
+	case $1 in *'"mission'*) hmeta="$hmeta$1 " ;; esac
+}
 # The files' timestamps from the times of their inputs (source commit, tree,
 # events; no events: the source commit's), and the namespace's, which is
 # the newest of all, as the probe's words in htimes.
@@ -760,7 +766,7 @@ hf_probe() {
 		hi=$((hi + 1))
 		if [ "$hi" -gt "$hn" ]; then
 			# The header of meta.json's answer, then its text.
-			[ "$hi" -gt $((hn + 1)) ] && hmeta="$hmeta$hl "
+			[ "$hi" -gt $((hn + 1)) ] && hf_metaline "$hl"
 			continue
 		fi
 		hf_oid "$hl"
@@ -874,7 +880,7 @@ hf_probe_files() {
 	if [ -z "$hm" ] && [ -f "$HF_ROOT/meta.json" ]; then
 		hmeta=
 		while IFS= read -r hl || [ -n "$hl" ]; do
-			hmeta="$hmeta$hl "
+			hf_metaline "$hl"
 		done <"$HF_ROOT/meta.json"
 		hf_mission_of "$hmeta"
 	fi

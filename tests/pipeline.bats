@@ -170,6 +170,25 @@ EOF
 	[ "$n" -lt 1000 ] || fail "$n reads of one byte, for $bytes bytes of answers"
 }
 
+@test "the mission: meta.json's mission, else its mission_type, else software-dev" {
+	local r="$BATS_TEST_TMPDIR/greet" m
+	example_repo "$r"
+	cd "$r"
+	m=kitty-specs/$F1/meta.json
+	sed -i 's/"mission": "software-dev"/"mission_type": "documentation"/' "$m"
+	commit_all . 1767312000
+	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/type"
+	grep -q '"mission_key": "documentation"' "$BATS_TEST_TMPDIR/type/namespace.json"
+	sed -i 's/^{$/{\n  "mission": "software-dev",/' "$m"
+	commit_all . 1767313000
+	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/both"
+	grep -q '"mission_key": "software-dev"' "$BATS_TEST_TMPDIR/both/namespace.json"
+	git rm -q "$m"
+	commit_all . 1767314000
+	hf handoff FEATURE=$F1 OUT="$BATS_TEST_TMPDIR/none"
+	grep -q '"mission_key": "software-dev"' "$BATS_TEST_TMPDIR/none/namespace.json"
+}
+
 @test "the package is made by the filters from the committed inputs" {
 	local r="$BATS_TEST_TMPDIR/greet"
 	example_repo "$r"
