@@ -105,9 +105,10 @@ hf_err() { printf 'handoff: %s\n' "$*" >&2; }
 hf_git() { "${GIT:-git}" -C "$HF_REPO" "$@"; }
 # A fork costs as much as a small process on the machines this runs on.
 # So the helpers a hot path uses answer in a variable rather than on
-# standard output, as a command substitution forks the shell; and the
-# commands of a pipeline are written out rather than wrapped in a
-# function, which would run in a forked shell that then starts them.
+# standard output, as a command substitution forks the shell; and a
+# command in a pipeline or a command substitution is written out (git as
+# "${GIT:-git}" -C "$HF_REPO", not hf_git) rather than wrapped in a
+# function, which would run in a forked shell that then starts it.
 # Epoch seconds as ISO 8601 UTC in hiso, by civil-from-days arithmetic.
 hf_iso() {
 	hs=$1; hd=$((hs / 86400)); hr=$((hs % 86400)); hz=$((hd + 719468))
