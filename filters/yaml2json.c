@@ -853,9 +853,10 @@ replace(size_t off, size_t del, const char *s, size_t n)
 	memcpy(d, C.in.data, off);
 	memcpy(d + off, s, n);
 	memcpy(d + off + n, C.in.data + off + del, C.in.len - off - del + 1);
-	free(C.in.data);
+	hf_bigfree(C.in.data, C.in.mapped);
 	C.in.data = d;
 	C.in.len = C.in.len - del + n;
+	C.in.mapped = 0;
 }
 
 /* A private-use character (U+E000 on) that the input does not hold. */

@@ -208,7 +208,9 @@ readmax() {
 
 # Rows "size max": size bytes read with a bound of max, from a regular file
 # and from a pipe; the sizes straddle the first buffer (65536 bytes) and
-# its doublings. Random bytes, so the output is compared as a file.
+# its doublings, and 1 MiB, from where the input moves to a mapping of its
+# own (hf_bigalloc), rounded up to 2 MiB, which a pipe then grows past.
+# Random bytes, so the output is compared as a file.
 @test "readmax: at the bound the input is read whole, one byte past it is refused" {
 	local size max how name f="$BATS_TEST_TMPDIR/in"
 	while read -r size max; do
@@ -242,5 +244,13 @@ readmax() {
 65537 65537
 200000 200000
 200001 200000
+1048574 1048574
+1048575 1048574
+1048577 1048577
+1048578 1048577
+2097152 2097152
+5000000 5000000
+5000001 5000000
+5000000 9000000
 EOF
 }

@@ -62,6 +62,17 @@ void	*hf_realloc(void *, size_t);
 void	*hf_reallocarray(void *, size_t, size_t);
 char	*hf_strdup(const char *);
 char	*hf_strndup(const char *, size_t);
+/*
+ * Memory for one large buffer, zeroed: at least size bytes, mapped apart
+ * from the heap, aligned to HF_BIG and asked of the kernel as transparent
+ * huge pages.  *mapped is set to the size mapped, the whole of it usable,
+ * or to 0 where the system maps no anonymous memory and calloc gave it.
+ * hf_bigfree takes the same size.  Worth it from about HF_BIG / 2 on; see
+ * err.c.
+ */
+#define HF_BIG		((size_t)2 << 20)
+void	*hf_bigalloc(size_t, size_t *);
+void	 hf_bigfree(void *, size_t);
 /* Write all of buf to stdout or exit 2. */
 void	 hf_write(const void *, size_t);
 /* Flush stdout and check for errors; exit 2 on failure. Call before exit. */
@@ -79,6 +90,7 @@ struct hf_buf {
 	char		*data;
 	size_t		 len;
 	const char	*name;
+	size_t		 mapped;	/* see hf_bigalloc; 0 for malloc */
 };
 /* Read all of path (or stdin); exit 2 on I/O error. */
 void	 hf_readall(const char *, struct hf_buf *);

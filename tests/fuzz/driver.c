@@ -151,31 +151,57 @@ static struct {
 void	*__real_mmap(void *, size_t, int, int, int, off_t);
 int	 __real_munmap(void *, size_t);
 
-void *
-__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	void *p;
-	size_t i;
-
-	p = __real_mmap(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED)
-		for (i = 0; i < MAXMAPS; i++)
-			if (maps[i].addr == NULL) {
-				maps[i].addr = p;
-				maps[i].len = len;
-				break;
-			}
-	return p;
-}
-
-int
-__wrap_munmap(void *addr, size_t len)
+static void
+track(void *addr, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < MAXMAPS; i++)
-		if (maps[i].addr == addr)
+		if (maps[i].addr == NULL) {
+			maps[i].addr = addr;
+			maps[i].len = len;
+			return;
+		}
+}
+
+void *
+__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p;
+
+	p = __real_mmap(addr, len, prot, flags, fd, off);
+	if (p != MAP_FAILED)
+		track(p, len);
+	return p;
+}
+
+/*
+ * Only what is unmapped stops being tracked: hf_bigalloc maps more than
+ * it needs and unmaps both ends, and the rest must still be undone.
+ */
+int
+__wrap_munmap(void *addr, size_t len)
+{
+	char *lo = addr, *hi = lo + len, *a, *e;
+	size_t i;
+
+	for (i = 0; i < MAXMAPS; i++) {
+		if ((a = maps[i].addr) == NULL)
+			continue;
+		e = a + maps[i].len;
+		if (hi <= a || lo >= e)
+			continue;
+		if (lo <= a && hi >= e)
 			maps[i].addr = NULL;
+		else if (lo <= a) {
+			maps[i].addr = hi;
+			maps[i].len = (size_t)(e - hi);
+		} else {
+			maps[i].len = (size_t)(lo - a);
+			if (hi < e)
+				track(hi, (size_t)(e - hi));
+		}
+	}
 	return __real_munmap(addr, len);
 }
 
