@@ -686,6 +686,32 @@ diffrun() {
 	[ "$refused" = "$pyref" ]
 }
 
+# A document of megabytes spent most of its time in page faults, one per
+# 4 KiB first touched, so its input and its nodes live in memory advised
+# as huge pages (hf_bigalloc).  The output must be the same from a file
+# and from a pipe, whose buffer moves there as it grows.
+@test "a large document: read into huge pages, the same from a file and a pipe" {
+	local f="$BATS_TEST_TMPDIR/big.yaml" want="$BATS_TEST_TMPDIR/want.json"
+	local n=50000 t="$BATS_TEST_TMPDIR/trace"
+	awk -v n=$n 'BEGIN { for (i = 0; i < n; i++)
+	    printf "k%d:\n  n: %d\n  s: text %d\n  l: [a, %d]\n", i, i, i, i }' >"$f"
+	awk -v n=$n 'BEGIN { printf "{"; for (i = 0; i < n; i++)
+	    printf "%s\"k%d\":{\"n\":%d,\"s\":\"text %d\",\"l\":[\"a\",%d]}",
+	    i ? "," : "", i, i, i, i; print "}" }' >"$want"
+	[ "$(stat -c %s "$f")" -gt $((2 * 1024 * 1024)) ]
+	yaml2json -c "$f" | diff -u "$want" -
+	cat "$f" | yaml2json -c | diff -u "$want" -
+	[ "$(uname -s)" = Linux ] || skip "huge pages are advised on Linux only"
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	[ "$(head -c 2 "$HANDOFF_BIN/yaml2json")" != "#!" ] || skip "the filters are wrapped"
+	# One for the input, and at least one chunk of nodes.  LeakSanitizer
+	# cannot run under ptrace.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -qq -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$f" >/dev/null
+	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -ge 2 ] || { cat "$t"; false; }
+}
+
 @test "limits: YAML2JSON_INPUT_MAX bytes are read, one more is refused" {
 	local max=$((64 * 1024 * 1024)) f="$BATS_TEST_TMPDIR/in.yaml"
 	local msg="more than $max bytes of input"
