@@ -2876,6 +2876,31 @@ runall(void)
 	run();
 }
 
+/*
+ * Free what a run holds, the arena aside.  main() may run more than once
+ * in a process (fuzzing builds), after a run that failed and left by
+ * longjmp holding all of it; libyaml's parser alone is some 64 KiB.  The
+ * mappings of such a run (the arena, a large input) the fuzzing driver
+ * undoes itself.
+ */
+static void
+release(void)
+{
+	if (C.parserok)
+		yaml_parser_delete(&C.parser);
+	if (C.in.mapped == 0)
+		hf_buffree(&C.in);
+	hf_strfree(&C.outbuf);
+	free(C.akeys);
+	free(C.kids.v);
+	free(C.queue.v);
+	free(C.stack.v);
+	free(C.spans);
+	free(C.otags);
+	free(C.atab);
+	memset(&C, 0, sizeof(C));
+}
+
 static void __attribute__((noreturn))
 usage(int status)
 {
@@ -2889,7 +2914,7 @@ main(int argc, char *argv[])
 {
 	int ch;
 
-	memset(&C, 0, sizeof(C));
+	release();
 	hf_setprogname(argv[0]);
 	while ((ch = getopt(argc, argv, "a:chm")) != -1) {
 		switch (ch) {
@@ -2921,13 +2946,7 @@ main(int argc, char *argv[])
 	C.name = C.in.name;
 	runall();
 	hf_write(C.outbuf.s, C.outbuf.len);
-	hf_strfree(&C.outbuf);
 	hf_buffree(&C.in);
-	free(C.akeys);
-	free(C.kids.v);
-	free(C.queue.v);
-	free(C.stack.v);
-	free(C.spans);
-	free(C.otags);
+	release();
 	hf_exit(HF_OK);
 }
