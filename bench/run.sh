@@ -12,12 +12,14 @@
 #
 # usage: bench/run.sh [-h] [-o results.md] [-r runs] [-w warmup] [name ...]
 # names: feature yaml tree evcat handoff-all (default: every benchmark)
+# -r: the fewest timed runs of a command (5); quick commands run more.
 #
 # Environment: HANDOFF_BIN (the filters, default bin/), CORPUS (default
 # ../shared/corpus), PYTHON (default /usr/bin/python3), BENCH_FEATURE (the
 # corpus feature of the one-feature benchmark), BENCH_EVCAT_MB (300),
 # BENCH_TREE_FILES (11000), BENCH_TREE_MB (100), BENCH_YAML_MB (2),
-# BENCH_BIG_MB (128), BENCH_CFLAGS (recorded in the results), BENCH_SHA256
+# BENCH_BIG_MB (128), BENCH_MAX_RUNS (50, the most runs of a quick command),
+# BENCH_CFLAGS (recorded in the results), BENCH_SHA256
 # (the SHA-256 backend of the build, libmd or openssl, recorded in the
 # results; by default read from what the filters link), BENCH_KEEP=1
 # keeps the scratch directory.
@@ -49,6 +51,7 @@ TREE_MB=${BENCH_TREE_MB:-100}
 YAML_MB=${BENCH_YAML_MB:-2}
 BIG_MB=${BENCH_BIG_MB:-128}
 RUNS=5
+MAXRUNS=${BENCH_MAX_RUNS:-50}
 WARMUP=1
 results=$here/results.md
 MK=$top/handoff.mk
@@ -142,13 +145,25 @@ q() {
 	s=$(printf '%q ' "$@")
 	printf '%s' "${s% }"
 }
-# Time commands: bench_hf JSON [hyperfine options and commands].
+# Time commands: bench_hf JSON [hyperfine options and commands].  Each
+# command runs at least RUNS times, and a quick one more: as many as
+# hyperfine fits in its 3 seconds, up to B_MAX (MAXRUNS by default).  With
+# five runs, the medians of the commands of tens of milliseconds moved
+# with the machine's state enough to flip a target between two runs of
+# the bench.  B_RUNS asks for exactly that many runs instead.
 bench_hf() {
-	local json=$1
+	local json=$1 max=${B_MAX:-$MAXRUNS}
+	local -a runs
 	shift
-	hyperfine -N --style basic -w "${B_WARM:-$WARMUP}" -r "${B_RUNS:-$RUNS}" \
+	[ "$max" -ge "$RUNS" ] || max=$RUNS
+	if [ -n "${B_RUNS:-}" ]; then
+		runs=(-r "$B_RUNS")
+	else
+		runs=(-m "$RUNS" -M "$max")
+	fi
+	hyperfine -N --style basic -w "${B_WARM:-$WARMUP}" "${runs[@]}" \
 	    --export-json "$json" "$@" >&2
-	B_RUNS='' B_WARM=''
+	B_RUNS='' B_WARM='' B_MAX=''
 }
 # Peak RSS in KiB of one run of a command (stdout discarded), or "-".
 if /usr/bin/time -v -o /dev/null true >/dev/null 2>&1; then
@@ -167,18 +182,23 @@ fi
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 # Fit a benchmark's runs in its share of the time: fit SECTION SECONDS_A_ROUND
-# SHARE sets B_RUNS (at most -r; down to 1 on a machine so loaded that one
-# round overruns the share) and B_WARM (none when a round is long: the
-# correctness run has warmed the caches already).
+# SHARE.  When the share holds RUNS rounds or more, B_MAX caps the runs of
+# quick commands at what it holds; else B_RUNS asks for fewer runs (down
+# to 1 on a machine so loaded that one round overruns the share).  B_WARM
+# is none when a round is long: the correctness run has warmed the caches
+# already.
 fit() {
-	B_RUNS=$(awk -v p="$2" -v s="$3" -v r="$RUNS" \
-	    'BEGIN { n = int(s / (p + 0.001)); if (n > r) n = r;
+	local n
+	n=$(awk -v p="$2" -v s="$3" 'BEGIN { n = int(s / (p + 0.001));
 		if (n < 2) n = p > s ? 1 : 2; print n }')
 	B_WARM=$WARMUP
 	if awk -v p="$2" 'BEGIN { exit !(p > 2) }'; then
 		B_WARM=0
 	fi
-	if [ "$B_RUNS" -lt "$RUNS" ]; then
+	if [ "$n" -ge "$RUNS" ]; then
+		B_MAX=$((n < MAXRUNS ? n : MAXRUNS))
+	else
+		B_RUNS=$n
 		note "$1" "$B_RUNS runs instead of $RUNS, to fit the time budget (one round took $2 s)"
 	fi
 }
@@ -682,8 +702,9 @@ header() {
 
 Made by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%dT%H:%M:%SZ), at
 commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet HEAD -- filters handoff.mk 2>/dev/null || echo " (with uncommitted changes)").
-hyperfine $(hyperfine --version | cut -d ' ' -f 2), $WARMUP warm-up and $RUNS timed runs a
-command; median and min–max of the wall-clock times of the runs; CPU is the
+hyperfine $(hyperfine --version | cut -d ' ' -f 2), $WARMUP warm-up and at least $RUNS timed runs a
+command, a quick one more: as many as fit in 3 s, at most $MAXRUNS (column
+"runs"); median and min–max of the wall-clock times of the runs; CPU is the
 mean user plus system time of a run (every process), less sensitive to
 other load on the machine. Ratios are of medians, against the baseline in
 the same hyperfine run. Peak RSS: one more run, $rssby.
@@ -706,7 +727,7 @@ Scheduling: $(sed 's|^/||' /proc/self/autogroup 2>/dev/null || echo "no autogrou
 EOF
 }
 
-say "scratch directory $tmp; $RUNS runs, $WARMUP warm-up"
+say "scratch directory $tmp; at least $RUNS runs, at most $MAXRUNS, $WARMUP warm-up"
 start=$SECONDS
 load0=$(cut -d ' ' -f 1 /proc/loadavg)
 case $want in *" yaml "*) run_yaml ;; esac
