@@ -712,12 +712,18 @@ hf_mananswer() {
 	5) hscid=$hv ;; 6) hman1=$hv ;; 7) hman2=$hv ;; 8) hman3=$hv ;; 9) hman4=$hv ;;
 	esac
 }
+# Whether $1 may be a mission name, and a source commit that git reads
+# as one and no option.
+hf_ismission() {
+	case $1 in *[!A-Za-z0-9._-]*|.*) return 1 ;; esac
+}
+hf_iscommit() {
+	case $1 in *[!A-Za-z0-9._/^~-]*|-*) return 1 ;; esac
+}
 # Prints the probe's error line and fails unless $1 is a mission name.
 hf_mission_ok() {
-	case $1 in
-	*[!A-Za-z0-9._-]*|.*)
-		echo "ERR MISSION=$1 is not a mission name (set MISSION)"; return 1 ;;
-	esac
+	hf_ismission "$1" ||
+	    { echo "ERR MISSION=$1 is not a mission name (set MISSION)"; return 1; }
 }
 hf_probe() {
 	cd "$HF_REPO" || { echo "ERR REPO=$HF_REPO: no such directory (set REPO)"; return; }
@@ -751,8 +757,7 @@ hf_probe() {
 	    hf_jvar "$HF_REPO/$HF_ROOT/handoff/namespace.json" source_commit; hsc=$hjv; }
 	[ -n "$hsc" ] || hsc=$htc
 	hg=$HF_MGUESS
-	case $hsc in ''|*[!A-Za-z0-9._/^~-]*|-*) hg= ;; esac
-	case $hg in *[!A-Za-z0-9._-]*|.*) hg= ;; esac
+	[ -n "$hsc" ] && hf_iscommit "$hsc" && hf_ismission "$hg" || hg=
 	{ printf 'info %s\n' HEAD "HEAD:./$HF_ROOT" "HEAD:./$HF_ROOT/status.events.jsonl" \
 	    "HEAD:./$HF_ROOT/versions"
 	  [ -n "$hg" ] && hf_manq "$hg" 'info '
@@ -792,9 +797,8 @@ hf_probe() {
 	hm=$HF_MISSION
 	[ -n "$hm" ] || hf_mission_of "$hmeta"
 	hf_mission_ok "$hm" || return
-	case $hsc in
-	*[!A-Za-z0-9._/^~-]*|-*) echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return ;;
-	esac
+	hf_iscommit "$hsc" ||
+	    { echo "ERR SOURCE_COMMIT=$hsc is not a commit (set SOURCE_COMMIT)"; return; }
 	if [ "$hm" != "$hg" ]; then
 		hf_manq "$hm" '' >"$ho"
 		hcat=$("${GIT:-git}" -C "$HF_REPO" cat-file --batch-check <"$ho" 2>/dev/null)
