@@ -553,7 +553,7 @@ checkline(const char *name, unsigned long line, const char *s, size_t n,
 static char *
 showid(const char *s, size_t len)
 {
-	struct hf_str b = { NULL, 0, 0 };
+	struct hf_str b = { 0 };
 	size_t i;
 
 	for (i = 0; i < len; i++)
@@ -863,7 +863,7 @@ struct boot {
 static void
 bootstrap(const struct boot *b)
 {
-	struct hf_str ns = { NULL, 0, 0 };
+	struct hf_str ns = { 0 };
 	unsigned char digest[32];
 	char iso[21], ulid[27];
 	cJSON *ev;

@@ -83,7 +83,7 @@ problem(struct state *st, const char *file, unsigned long line,
 static char *
 quote(const char *s, size_t len)
 {
-	struct hf_str b = { NULL, 0, 0 };
+	struct hf_str b = { 0 };
 
 	hf_json_string(&b, s, len > QUOTE_MAX ? QUOTE_MAX : len);
 	if (len > QUOTE_MAX)

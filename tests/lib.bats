@@ -195,6 +195,47 @@ CASES
 	assert_output --partial "SOURCE_DATE_EPOCH: not a number of seconds"
 }
 
+# Rows "size reserve piece madvise": size random bytes appended in pieces
+# to a string after reserving room for reserve bytes and a NUL.  From 1 MiB
+# on, a reservation moves the string to a big mapping (hf_bigalloc, a whole
+# number of 2 MiB), which then doubles by copy; growth alone stays on the
+# heap.  madvise counts the huge page advices strace sees, the input's
+# (read from a file) included.
+@test "strreserve: reserved strings move to a big mapping and grow by copy" {
+	local size reserve piece want f="$BATS_TEST_TMPDIR/in" t="$BATS_TEST_TMPDIR/trace"
+	local trace=1
+	command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null &&
+	    [ "$(uname -s)" = Linux ] || trace=0
+	[ "$(head -c 2 "$LIBCHECK")" != "#!" ] || trace=0
+	while read -r size reserve piece want; do
+		head -c "$size" /dev/urandom >"$f"
+		"$LIBCHECK" strcopy "$reserve" "$piece" <"$f" | cmp - "$f" || {
+			echo "$size bytes, reserve $reserve, pieces of $piece: differ" >&2
+			return 1
+		}
+		[ "$trace" = 1 ] || continue
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		    strace -qq -e trace=madvise -o "$t" "$LIBCHECK" strcopy \
+		    "$reserve" "$piece" <"$f" >/dev/null
+		[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -eq "$want" ] || {
+			echo "$size bytes, reserve $reserve: madvise:" >&2
+			cat "$t" >&2
+			return 1
+		}
+	done <<'EOF'
+0 0 1 0
+1000 0 7 0
+1000 5000 7 0
+3000000 0 4096 1
+3000000 1048574 4096 1
+3000000 1048575 4096 3
+3000000 1048576 4096 3
+3000000 4194304 65536 2
+5000000 2097151 1000 4
+5000000 2097152 1000 3
+EOF
+}
+
 # readmax HOW MAX FILE: libcheck readmax on FILE named (HOW "file") or
 # through a pipe (HOW "pipe"), under bats' run.
 readmax() {

@@ -15,6 +15,8 @@
  *				the same context; incremental again, reused
  *	libcheck readmax N [F]	F (stdin by default) read with a bound of N
  *				bytes, written back
+ *	libcheck strcopy R P	stdin appended to a string in pieces of P
+ *				bytes after reserving R, written back
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
 	    "string | ulid ms hex | iso time | now | sha256 [n ...] |\n"
-	    "       readmax max [file]\n");
+	    "       readmax max [file] | strcopy reserve piece\n");
 	exit(HF_EUSAGE);
 }
 
@@ -69,6 +71,28 @@ readmax(const char *max, const char *path)
 
 	hf_readmax(path, &in, strtoul(max, NULL, 10), HF_EDATA);
 	hf_write(in.data, in.len);
+	hf_buffree(&in);
+	return HF_OK;
+}
+
+/* A reserved string that moves to a big mapping and grows by copy. */
+static int
+strcopy(const char *reserve, const char *piece)
+{
+	struct hf_buf in;
+	struct hf_str out = { 0 };
+	size_t off, n, p = strtoul(piece, NULL, 10);
+
+	if (p == 0)
+		usage();
+	hf_readall(NULL, &in);
+	hf_strreserve(&out, strtoul(reserve, NULL, 10));
+	for (off = 0; off < in.len; off += n) {
+		n = in.len - off < p ? in.len - off : p;
+		hf_stradd(&out, in.data + off, n);
+	}
+	hf_write(out.s, out.len);
+	hf_strfree(&out);
 	hf_buffree(&in);
 	return HF_OK;
 }
@@ -186,6 +210,8 @@ main(int argc, char *argv[])
 	if (strcmp(argv[1], "readmax") == 0 && (argc == 3 || argc == 4))
 		return readmax(argv[2], argc == 4 ? argv[3] : NULL), hf_flush(),
 		    HF_OK;
+	if (strcmp(argv[1], "strcopy") == 0 && argc == 4)
+		return strcopy(argv[2], argv[3]), hf_flush(), HF_OK;
 	if (strcmp(argv[1], "now") == 0) {
 		hf_isotime(hf_now(), buf);
 		printf("%s\n", buf);

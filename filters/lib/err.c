@@ -231,6 +231,28 @@ hf_bigfree(void *p, size_t mapped)
 	free(p);
 }
 
+/*
+ * A big mapping cannot grow in place at an aligned address, so it grows
+ * by copy into a new one; a small heap buffer is realloc'd as usual.
+ */
+void *
+hf_bigrealloc(void *p, size_t len, size_t *size, size_t *mapped)
+{
+	size_t m;
+	char *q;
+
+	if (*mapped == 0 && *size < HF_BIG / 2)
+		return hf_realloc(p, *size);
+	q = hf_bigalloc(*size, &m);
+	if (len > 0)
+		memcpy(q, p, len);
+	hf_bigfree(p, *mapped);
+	*mapped = m;
+	if (m > 0)
+		*size = m;
+	return q;
+}
+
 void
 hf_write(const void *buf, size_t len)
 {

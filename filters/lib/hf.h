@@ -73,6 +73,13 @@ char	*hf_strndup(const char *, size_t);
 #define HF_BIG		((size_t)2 << 20)
 void	*hf_bigalloc(size_t, size_t *);
 void	 hf_bigfree(void *, size_t);
+/*
+ * Resize a buffer p holding len bytes, mapped as *mapped tells, to at
+ * least *size bytes: on the heap while it is under HF_BIG / 2 and not
+ * mapped, else in a new big mapping, the bytes copied.  Updates *mapped
+ * and sets *size to the room there is.
+ */
+void	*hf_bigrealloc(void *, size_t, size_t *, size_t *);
 /* Write all of buf to stdout or exit 2. */
 void	 hf_write(const void *, size_t);
 /* Flush stdout and check for errors; exit 2 on failure. Call before exit. */
@@ -141,8 +148,16 @@ struct hf_str {
 	char	*s;
 	size_t	 len;
 	size_t	 cap;
+	size_t	 mapped;	/* see hf_strreserve; 0 on the heap */
 };
 void	 hf_stradd(struct hf_str *, const void *, size_t);
+/*
+ * Room for n more bytes.  From HF_BIG / 2 on, the buffer moves to a big
+ * mapping (hf_bigrealloc) and stays in one as it grows, so that a large
+ * output costs a page fault per 2 MiB; such a buffer is freed only by
+ * hf_strfree.  Growth alone never maps one.
+ */
+void	 hf_strreserve(struct hf_str *, size_t);
 void	 hf_straddc(struct hf_str *, int);
 void	 hf_straddstr(struct hf_str *, const char *);
 void	 hf_strfree(struct hf_str *);

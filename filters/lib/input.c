@@ -61,20 +61,8 @@ hf_readall(const char *path, struct hf_buf *b)
 static size_t
 reserve(struct hf_buf *b, size_t cap)
 {
-	size_t mapped;
-	char *p;
-
-	if (cap < HF_BIG / 2) {
-		b->data = hf_realloc(b->data, cap);
-		return cap;
-	}
-	p = hf_bigalloc(cap, &mapped);
-	if (b->len > 0)
-		memcpy(p, b->data, b->len);
-	hf_bigfree(b->data, b->mapped);
-	b->data = p;
-	b->mapped = mapped;
-	return mapped > 0 ? mapped : cap;
+	b->data = hf_bigrealloc(b->data, b->len, &cap, &b->mapped);
+	return cap;
 }
 
 void

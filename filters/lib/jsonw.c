@@ -12,21 +12,44 @@
 
 #include "hf.h"
 
-void
-hf_stradd(struct hf_str *b, const void *p, size_t n)
+/*
+ * Room for n more bytes and a NUL: exactly when reserving, else by
+ * doubling, as appends come one after another.
+ */
+static void
+grow(struct hf_str *b, size_t n, int reserving)
 {
-	size_t need;
+	size_t need, cap;
 
 	if (n > SIZE_MAX - b->len - 1)
 		hf_die(HF_EUSAGE, "out of memory");
 	need = b->len + n + 1;
-	if (need > b->cap) {
-		if (b->cap == 0)
-			b->cap = 256;
-		while (b->cap < need)
-			b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
-		b->s = hf_realloc(b->s, b->cap);
+	if (need <= b->cap)
+		return;
+	cap = need;
+	if (!reserving) {
+		cap = b->cap > 0 ? b->cap : 256;
+		while (cap < need)
+			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	}
+	if (b->mapped > 0 || reserving)
+		b->s = hf_bigrealloc(b->s, b->len, &cap, &b->mapped);
+	else
+		b->s = hf_realloc(b->s, cap);
+	b->cap = cap;
+}
+
+void
+hf_strreserve(struct hf_str *b, size_t n)
+{
+	grow(b, n, 1);
+}
+
+void
+hf_stradd(struct hf_str *b, const void *p, size_t n)
+{
+	if (n >= b->cap - b->len)
+		grow(b, n, 0);
 	memcpy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = '\0';
@@ -49,9 +72,9 @@ hf_straddstr(struct hf_str *b, const char *s)
 void
 hf_strfree(struct hf_str *b)
 {
-	free(b->s);
+	hf_bigfree(b->s, b->mapped);
 	b->s = NULL;
-	b->len = b->cap = 0;
+	b->len = b->cap = b->mapped = 0;
 }
 
 static void
