@@ -10,6 +10,8 @@
  * PyYAML's order and with its side effects, then their keys are compared
  * with Python's equality (1, 1.0 and true are one key); last, the graph
  * is printed as json.dumps lays it out, every alias printed in full.
+ * A document that needs none of this, as most do, is printed as it is
+ * parsed, without the graph (see direct()).
  *
  * Every stage is bounded: nesting depth, the output that aliases and
  * merge keys add, and the length of integers, so that no input can
@@ -183,6 +185,24 @@ struct nvec {
 	size_t		 n, cap;
 };
 
+/*
+ * Integers as Python's int() reads them, in decimal text of any length:
+ * limbs of nine decimal digits, least significant first.
+ */
+struct big {
+	uint32_t	*d;
+	size_t		 n, cap;
+};
+
+/* An open collection of a document converted directly (see direct()). */
+struct frame {
+	size_t		 items;		/* members so far, keys and values */
+	size_t		 keys;		/* where its keys start in C.dkeys */
+	size_t		*tab;		/* a hash of its keys, past HASHMIN */
+	size_t		 tcap;
+	int		 map;
+};
+
 static struct {
 	const char	*name;
 	struct hf_buf	 in;
@@ -213,6 +233,18 @@ static struct {
 	size_t		 na;
 	int		 compact, multi;
 	int		 stream;	/* output may be written as made */
+	int		 direct;	/* converting without the graph */
+	int		 nodirect;	/* direct conversion gave up */
+	struct frame	*frames;	/* its open collections */
+	size_t		 nframe, capframe;
+	struct node	*dkeys;		/* the keys of its open mappings */
+	size_t		 ndkey, capdkey;
+	yaml_event_t	*ev;		/* the event it is converting */
+	/*
+	 * The numbers cint() and cfloat() work with, kept here so that a
+	 * jump out of them, as a direct conversion gives up, loses nothing.
+	 */
+	struct big	 bigs[3];
 } C;
 
 static const char tagpfx[] = "tag:yaml.org,2002:";
@@ -229,7 +261,39 @@ dieat(unsigned long line, unsigned long col, const char *fmt, ...)
 	hf_dieat(HF_EDATA, C.name, line, col, "%s", msg);
 }
 
-#define dienode(n, ...)	dieat((n)->line, (n)->col, __VA_ARGS__)
+/*
+ * Leave direct conversion (see direct()): the document is parsed again,
+ * into a node graph.
+ */
+static void __attribute__((noreturn))
+giveup(void)
+{
+	/* The event belongs to parsedoc(), which the jump leaves. */
+	if (C.ev != NULL)
+		yaml_event_delete(C.ev);
+	C.ev = NULL;
+	C.nodirect = 1;
+	longjmp(C.retry, 1);
+}
+
+/*
+ * An error of a node, in constructing or printing it.  A direct
+ * conversion gives up instead: the graph finds the same error, and
+ * reports it in PyYAML's order, after any error of the parse.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+dienode(const struct node *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (C.direct)
+		giveup();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dieat(n->line, n->col, "%s", msg);
+}
 
 /*
  * The arena holds what lives as long as a document: nodes, their lists,
@@ -455,6 +519,8 @@ isbool(const char *s, size_t n)
 	};
 	size_t i;
 
+	if (n < 2 || n > 5)
+		return 0;
 	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (eq(s, n, w[i]))
 			return 1;
@@ -727,6 +793,10 @@ resolve(const char *s, size_t n, const char **name)
 	if (n == 0)
 		return T_NULL;
 	c = (unsigned char)s[0];
+	/* Most scalars are words, and most words start as no other type. */
+	if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
+	    !first(c, "yYnNtTfFoO"))
+		return T_STR;
 	if (first(c, "yYnNtTfFoO") && rmatch(isbool, s, n))
 		return T_BOOL;
 	if (first(c, "-+0123456789.") && rmatch(isfloat, s, n))
@@ -1266,6 +1336,25 @@ offmark(size_t off, unsigned long *line, unsigned long *col)
 	}
 }
 
+/* Whether the event of a node gives it a tag or an anchor. */
+static int
+hasprops(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return ev->data.scalar.tag != NULL ||
+		    ev->data.scalar.anchor != NULL;
+	case YAML_SEQUENCE_START_EVENT:
+		return ev->data.sequence_start.tag != NULL ||
+		    ev->data.sequence_start.anchor != NULL;
+	case YAML_MAPPING_START_EVENT:
+		return ev->data.mapping_start.tag != NULL ||
+		    ev->data.mapping_start.anchor != NULL;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Inside a flow collection PyYAML's scanner ends a plain scalar at '?'
  * and reads the '?' as a key indicator where only ',' or the end may
@@ -1288,25 +1377,11 @@ flowcheck(const yaml_event_t *ev, int inseq)
 	 * without looking for their text, which would cost a walk from the
 	 * start of the input for each one.
 	 */
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		props = ev->data.scalar.tag != NULL ||
-		    ev->data.scalar.anchor != NULL;
-		if (!props && (ev->data.scalar.style !=
-		    YAML_PLAIN_SCALAR_STYLE || memchr(ev->data.scalar.value,
-		    '?', ev->data.scalar.length) == NULL))
-			return;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		props = ev->data.sequence_start.tag != NULL ||
-		    ev->data.sequence_start.anchor != NULL;
-		break;
-	default:
-		props = ev->data.mapping_start.tag != NULL ||
-		    ev->data.mapping_start.anchor != NULL;
-		break;
-	}
-	if (!props && ev->type != YAML_SCALAR_EVENT)
+	props = hasprops(ev);
+	if (!props && (ev->type != YAML_SCALAR_EVENT ||
+	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+	    memchr(ev->data.scalar.value, '?',
+	    ev->data.scalar.length) == NULL))
 		return;
 	/*
 	 * The cursor of byteat() moves forward with the events; a mark
@@ -1404,9 +1479,12 @@ scalarval(const struct node *n, const yaml_event_t *ev)
 	return astrndup(v, len);
 }
 
+static int direct(const yaml_event_t *);
+
 /*
  * One document, from its DOCUMENT-START event (already read) to its end.
- * Returns the root node.
+ * Returns the root node; a direct conversion returns NULL, having
+ * written the document to the output.
  */
 static struct node *
 parsedoc(void)
@@ -1415,26 +1493,40 @@ parsedoc(void)
 	struct node *n, *root = NULL;
 	yaml_event_t ev;
 	const yaml_char_t *anchor;
-	size_t k, flowat = 0;
-	int done = 0;
+	size_t k, depth, flowat = 0;
+	int done = 0, start, inseq;
 
 	while (!done) {
 		nextevent(&ev);
 		n = NULL;
 		anchor = NULL;
-		if (flowat > 0 && (ev.type == YAML_SCALAR_EVENT ||
-		    ev.type == YAML_SEQUENCE_START_EVENT ||
-		    ev.type == YAML_MAPPING_START_EVENT))
-			flowcheck(&ev, stack->v[stack->n - 1]->kind == K_SEQ);
+		/* The open collections, of the graph or of the output. */
+		depth = C.direct ? C.nframe : stack->n;
+		inseq = depth > 0 && (C.direct ? !C.frames[depth - 1].map :
+		    stack->v[depth - 1]->kind == K_SEQ);
+		start = ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT;
+		if (flowat > 0 && (ev.type == YAML_SCALAR_EVENT || start))
+			flowcheck(&ev, inseq);
 		/* The depth at which the outermost flow collection began. */
 		if (flowat == 0 && ((ev.type == YAML_SEQUENCE_START_EVENT &&
 		    ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE) ||
 		    (ev.type == YAML_MAPPING_START_EVENT &&
 		    ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE)))
-			flowat = stack->n + 1;
+			flowat = depth + 1;
 		else if (flowat > 0 && (ev.type == YAML_SEQUENCE_END_EVENT ||
-		    ev.type == YAML_MAPPING_END_EVENT) && stack->n == flowat)
+		    ev.type == YAML_MAPPING_END_EVENT) && depth == flowat)
 			flowat = 0;
+		if (start && depth >= MAXDEPTH)
+			dieat(ev.start_mark.line + 1, ev.start_mark.column + 1,
+			    "nesting deeper than %d levels", MAXDEPTH);
+		if (C.direct) {
+			C.ev = &ev;
+			done = direct(&ev);
+			C.ev = NULL;
+			yaml_event_delete(&ev);
+			continue;
+		}
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev.start_mark);
@@ -1456,10 +1548,6 @@ parsedoc(void)
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
-			if (stack->n >= MAXDEPTH)
-				dieat(ev.start_mark.line + 1,
-				    ev.start_mark.column + 1,
-				    "nesting deeper than %d levels", MAXDEPTH);
 			if (ev.type == YAML_SEQUENCE_START_EVENT) {
 				n = newnode(K_SEQ, &ev.start_mark);
 				settag(n, ev.data.sequence_start.tag, 0);
@@ -1516,15 +1604,6 @@ parsedoc(void)
 	}
 	return root;
 }
-
-/*
- * Integers as Python's int() reads them, in decimal text of any length:
- * limbs of nine decimal digits, least significant first.
- */
-struct big {
-	uint32_t	*d;
-	size_t		 n, cap;
-};
 
 static void
 bigmuladd(struct big *b, uint32_t m, uint32_t a)
@@ -1682,11 +1761,12 @@ nounder(const struct node *n, int lower, size_t *len)
 static void
 cint(struct node *n)
 {
-	struct big b = { 0 }, part = { 0 };
+	struct big *b = &C.bigs[0], *part = &C.bigs[1];
 	size_t len, i, j;
 	char *t;
 	int sign = 0, neg = 0, r;
 
+	b->n = part->n = 0;
 	t = nounder(n, 0, &len);
 	if (len == 0)
 		dienode(n, "invalid integer '%s'", n->val);
@@ -1699,11 +1779,11 @@ cint(struct node *n)
 	if (eq(t, len, "0"))
 		r = 0;
 	else if (len >= 2 && t[0] == '0' && t[1] == 'b')
-		r = pyint(n, t + 2, len - 2, 2, &b, &neg);
+		r = pyint(n, t + 2, len - 2, 2, b, &neg);
 	else if (len >= 2 && t[0] == '0' && t[1] == 'x')
-		r = pyint(n, t + 2, len - 2, 16, &b, &neg);
+		r = pyint(n, t + 2, len - 2, 16, b, &neg);
 	else if (len >= 1 && t[0] == '0')
-		r = pyint(n, t, len, 8, &b, &neg);
+		r = pyint(n, t, len, 8, b, &neg);
 	else if (len > 0 && memchr(t, ':', len) != NULL) {
 		/* Base 60, most significant part first. */
 		r = 0;
@@ -1711,26 +1791,22 @@ cint(struct node *n)
 		for (i = 0; r == 0 && i <= len; i = j + 1) {
 			for (j = i; j < len && t[j] != ':'; j++)
 				;
-			r = pyint(n, t + i, j - i, 10, &part, &neg);
-			if (r == 0 && (neg || part.n > 1))
+			r = pyint(n, t + i, j - i, 10, part, &neg);
+			if (r == 0 && (neg || part->n > 1))
 				dienode(n, "unsupported base 60 integer '%s'",
 				    n->val);
 			if (r == 0)
-				bigmuladd(&b, 60, part.n ? part.d[0] : 0);
-			if (b.n > MAXDIGITS / 9 + 2)
+				bigmuladd(b, 60, part->n ? part->d[0] : 0);
+			if (b->n > MAXDIGITS / 9 + 2)
 				dienode(n, "integer of more than %d digits",
 				    MAXDIGITS);
 		}
 	} else
-		r = len == 0 ? -1 : pyint(n, t, len, 10, &b, &neg);
-	free(part.d);
-	if (r != 0) {
-		free(b.d);
+		r = len == 0 ? -1 : pyint(n, t, len, 10, b, &neg);
+	if (r != 0)
 		dienode(n, "invalid integer '%s'", n->val);
-	}
 	sign ^= neg;
-	setint(n, &b, sign);
-	free(b.d);
+	setint(n, b, sign);
 }
 
 /*
@@ -1822,7 +1898,7 @@ setfloat(struct node *n, double d, int sharednan)
 static void
 cfloat(struct node *n)
 {
-	struct big base = { 0 };
+	struct big *base = &C.bigs[2];
 	size_t len, i, j, blen;
 	double d, v, bd;
 	char *t, *bt;
@@ -1856,7 +1932,8 @@ cfloat(struct node *n)
 	 * arithmetic: each part times 60**k, rounded once to a double.
 	 */
 	v = 0.0;
-	bigmuladd(&base, 1, 1);
+	base->n = 0;
+	bigmuladd(base, 1, 1);
 	for (j = len; !bad;) {
 		for (i = j; i > 0 && t[i - 1] != ':'; i--)
 			;
@@ -1864,19 +1941,16 @@ cfloat(struct node *n)
 			bad = 1;
 			break;
 		}
-		bt = bigtext(&base, 0, &blen);
+		bt = bigtext(base, 0, &blen);
 		bd = strtod(bt, NULL);
-		if (isinf(bd)) {
-			free(base.d);
+		if (isinf(bd))
 			dienode(n, "base 60 float too large");
-		}
 		v += d * bd;
-		bigmuladd(&base, 60, 0);
+		bigmuladd(base, 60, 0);
 		if (i == 0)
 			break;
 		j = i - 1;
 	}
-	free(base.d);
 	if (bad)
 		dienode(n, "invalid float '%s'", n->val);
 	setfloat(n, neg ? -v : v, 0);
@@ -2537,6 +2611,29 @@ keytext(struct hf_str *b, const struct node *k)
 	hf_stradd(b, ": ", C.compact ? 1 : 2);
 }
 
+/* A constructed scalar as a JSON value. */
+static void
+scalartext(struct hf_str *b, const struct node *n)
+{
+	switch (n->jt) {
+	case J_NULL:
+		hf_stradd(b, "null", 4);
+		break;
+	case J_TRUE:
+		hf_stradd(b, "true", 4);
+		break;
+	case J_FALSE:
+		hf_stradd(b, "false", 5);
+		break;
+	case J_NUM:
+		hf_stradd(b, n->txt, n->tlen);
+		break;
+	default:
+		hf_json_string(b, n->txt, n->tlen);
+		break;
+	}
+}
+
 static void
 emit(struct hf_str *b, const struct node *n, int level)
 {
@@ -2544,23 +2641,7 @@ emit(struct hf_str *b, const struct node *n, int level)
 	int obj;
 
 	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
-		switch (n->jt) {
-		case J_NULL:
-			hf_stradd(b, "null", 4);
-			break;
-		case J_TRUE:
-			hf_stradd(b, "true", 4);
-			break;
-		case J_FALSE:
-			hf_stradd(b, "false", 5);
-			break;
-		case J_NUM:
-			hf_stradd(b, n->txt, n->tlen);
-			break;
-		default:
-			hf_json_string(b, n->txt, n->tlen);
-			break;
-		}
+		scalartext(b, n);
 		return;
 	}
 	obj = n->tag == T_MAP;
@@ -2666,6 +2747,191 @@ emittop(struct hf_str *b, struct node *root)
 	hf_straddc(b, '}');
 	free(val);
 	free(extra);
+}
+
+/*
+ * Direct conversion.  Most documents hold only mappings, sequences and
+ * implicitly typed scalars, and no mapping holds a key twice.  PyYAML
+ * constructs such a document as it stands, so its JSON can be written as
+ * the events come, in document order, without the node graph, whose
+ * nodes took most of the time and memory of a large document.
+ *
+ * Anything else gives up (giveup()), and the document is parsed again
+ * into a graph: a tag, an anchor or an alias, a merge key or a value key
+ * ("="), a collection as a key, a key met twice in a mapping, a scalar
+ * that fails to construct.  The graph then reports the error, if any,
+ * that PyYAML reports first, as it constructs nothing before the whole
+ * stream is parsed; an error of the parse is the same either way, and is
+ * reported where it is met.  The output is held until the stream is
+ * checked, as the graph's is (see run()).
+ */
+
+/*
+ * Before a member of the innermost open collection: its separator and
+ * indentation, as emit() writes them.  Returns whether it is a key.
+ */
+static int
+member(void)
+{
+	struct frame *f;
+	size_t i;
+
+	if (C.nframe == 0)
+		return 0;
+	f = &C.frames[C.nframe - 1];
+	i = f->items++;
+	/* A value follows the ": " written after its key. */
+	if (f->map && i % 2 == 1)
+		return 0;
+	if (i > 0)
+		hf_straddc(&C.outbuf, ',');
+	newline(&C.outbuf, (int)C.nframe);
+	return f->map;
+}
+
+/* The slot of key k in the table of f: where it is, or where it goes. */
+static size_t *
+keyslot(const struct frame *f, const struct node *k)
+{
+	size_t h = keyhash(k) & (f->tcap - 1), i;
+
+	while ((i = f->tab[h]) != 0 && !samekey(&C.dkeys[f->keys + i - 1], k))
+		h = (h + 1) & (f->tcap - 1);
+	return &f->tab[h];
+}
+
+/* A table of the keys of f, at most a quarter full. */
+static void
+rehash(struct frame *f)
+{
+	size_t i, m = C.ndkey - f->keys;
+
+	free(f->tab);
+	for (f->tcap = 64; f->tcap < m * 4; f->tcap *= 2)
+		;
+	f->tab = hf_calloc(f->tcap, sizeof(*f->tab));
+	for (i = 0; i < m; i++)
+		*keyslot(f, &C.dkeys[f->keys + i]) = i + 1;
+}
+
+/* A key of the innermost mapping, unless it is there already. */
+static void
+dkey(const struct node *k)
+{
+	struct frame *f = &C.frames[C.nframe - 1];
+	size_t i, m = C.ndkey - f->keys, *slot;
+
+	if (m >= HASHMIN && m * 2 >= f->tcap)
+		rehash(f);
+	if (f->tab != NULL) {
+		slot = keyslot(f, k);
+		if (*slot != 0)
+			giveup();
+		*slot = m + 1;
+	} else
+		for (i = f->keys; i < C.ndkey; i++)
+			if (samekey(&C.dkeys[i], k))
+				giveup();
+	if (C.ndkey == C.capdkey) {
+		C.capdkey = C.capdkey ? C.capdkey * 2 : 64;
+		C.dkeys = hf_reallocarray(C.dkeys, C.capdkey,
+		    sizeof(*C.dkeys));
+	}
+	C.dkeys[C.ndkey++] = *k;
+	keytext(&C.outbuf, k);
+}
+
+/*
+ * Give back what the arena handed out since chunk c held used units,
+ * zeroed again, as the arena keeps its memory; a chunk added since stays.
+ */
+static void
+arelease(struct chunk *c, size_t used)
+{
+	if (c == NULL || c != C.arena)
+		return;
+	memset((char *)c->data + used * AUNIT, 0, (c->used - used) * AUNIT);
+	c->used = used;
+}
+
+/* One event of a direct conversion; returns 1 at the document's end. */
+static int
+direct(const yaml_event_t *ev)
+{
+	struct chunk *c;
+	struct frame *f;
+	struct node s;
+	size_t used;
+	int key;
+
+	if (hasprops(ev))
+		giveup();
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		s = (struct node){ .kind = K_SCALAR,
+		    .line = ev->start_mark.line + 1,
+		    .col = ev->start_mark.column + 1,
+		    .val = (char *)ev->data.scalar.value,
+		    .len = ev->data.scalar.length };
+		settag(&s, NULL, ev->data.scalar.plain_implicit);
+		if (s.tag >= T_MERGE)
+			giveup();
+		/* A key outlives its event: it is compared with later ones. */
+		if ((key = member()))
+			s.val = scalarval(&s, ev);
+		if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+			addspan(ev);
+		/* A value's text (a number's, say) is done with once written. */
+		c = C.arena;
+		used = c != NULL ? c->used : 0;
+		cobj(&s);
+		if (key)
+			dkey(&s);
+		else {
+			scalartext(&C.outbuf, &s);
+			arelease(c, used);
+		}
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		/* A collection is a key PyYAML cannot hash. */
+		if (member())
+			giveup();
+		if (C.nframe == C.capframe) {
+			C.capframe = C.capframe ? C.capframe * 2 : 16;
+			C.frames = hf_reallocarray(C.frames, C.capframe,
+			    sizeof(*C.frames));
+		}
+		f = &C.frames[C.nframe++];
+		*f = (struct frame){ .keys = C.ndkey,
+		    .map = ev->type == YAML_MAPPING_START_EVENT };
+		hf_straddc(&C.outbuf, f->map ? '{' : '[');
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		f = &C.frames[--C.nframe];
+		if (f->items > 0)
+			newline(&C.outbuf, (int)C.nframe);
+		hf_straddc(&C.outbuf, f->map ? '}' : ']');
+		C.ndkey = f->keys;
+		free(f->tab);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		giveup();
+	case YAML_DOCUMENT_END_EVENT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* What a direct conversion leaves open when it stops. */
+static void
+directreset(void)
+{
+	while (C.nframe > 0)
+		free(C.frames[--C.nframe].tab);
+	C.ndkey = 0;
 }
 
 static void
@@ -2808,6 +3074,18 @@ run(void)
 
 	C.curc = C.curb = 0;
 	C.ascii = isascii7((const unsigned char *)C.in.data, C.in.len);
+	/*
+	 * Directly, unless that gave up: not with -m, which prints each
+	 * document as it ends, nor with -a, which edits the top mapping, nor
+	 * when placeholders stand for tabs, which phfix() puts back in nodes.
+	 */
+	C.direct = !C.multi && C.na == 0 && C.nph == 0 && !C.nodirect;
+	/*
+	 * The output is held to the end, and is about one and a half times
+	 * the input: room for twice the input spares copies as it grows.
+	 */
+	if (C.direct)
+		hf_strreserve(&C.outbuf, C.in.len * 2);
 	if (!yaml_parser_initialize(&C.parser))
 		hf_die(HF_EUSAGE, "out of memory");
 	C.parserok = 1;
@@ -2851,14 +3129,24 @@ run(void)
 		 * nothing can fail, so the output may go out as it is made.
 		 */
 		C.stream = 1;
-		document(root);
+		if (!C.direct)
+			document(root);
+		else {
+			/* An empty stream, as document() has it. */
+			if (C.outbuf.len == 0)
+				hf_stradd(&C.outbuf, "null", 4);
+			hf_straddc(&C.outbuf, '\n');
+		}
 		freedoc();
 	}
 	yaml_parser_delete(&C.parser);
 	C.parserok = 0;
 }
 
-/* run(), again from the start after each rewritten directive. */
+/*
+ * run(), again from the start after each rewritten directive, and after
+ * a direct conversion gave up.
+ */
 static void
 runall(void)
 {
@@ -2866,6 +3154,7 @@ runall(void)
 		yaml_parser_delete(&C.parser);
 		C.parserok = 0;
 		freedoc();
+		directreset();
 		C.stack.n = 0;
 		C.kids.n = 0;
 		C.outbuf.len = 0;
@@ -2886,6 +3175,8 @@ runall(void)
 static void
 release(void)
 {
+	size_t i;
+
 	if (C.parserok)
 		yaml_parser_delete(&C.parser);
 	if (C.in.mapped == 0)
@@ -2898,6 +3189,11 @@ release(void)
 	free(C.spans);
 	free(C.otags);
 	free(C.atab);
+	directreset();
+	free(C.frames);
+	free(C.dkeys);
+	for (i = 0; i < sizeof(C.bigs) / sizeof(C.bigs[0]); i++)
+		free(C.bigs[i].d);
 	memset(&C, 0, sizeof(C));
 }
 

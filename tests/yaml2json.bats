@@ -272,6 +272,104 @@ err|{!!set {a}: 1}|found unhashable key
 ROWS
 }
 
+# Rows of YAML (printf %b escapes): documents yaml2json converts directly,
+# as their events come, without the node graph (see direct() in
+# yaml2json.c).  An anchor on the root makes it build the graph instead;
+# both must print the same, indented and compact.
+@test "direct conversion prints what the node graph prints" {
+	local d=$BATS_TEST_TMPDIR in opt n=0 fails=0
+	while IFS= read -r in; do
+		printf '%b' "$in" >"$d/direct.yaml"
+		printf -- '--- &root\n%b' "$in" >"$d/graph.yaml"
+		for opt in "" -c; do
+			yaml2json ${opt:+"$opt"} "$d/direct.yaml" >"$d/direct.json" &&
+			    yaml2json ${opt:+"$opt"} "$d/graph.yaml" >"$d/graph.json" &&
+			    diff -u "$d/graph.json" "$d/direct.json" || {
+				echo "row $n ${opt:-indented}: $in"
+				fails=$((fails + 1))
+			}
+		done
+		n=$((n + 1))
+	done <<'ROWS'
+a: 1
+{a: 1, b: [1, 2.5, -3, 0x1f, 0o17, 017, 0b101, 1_000, 190:20:30, 1e5, 6.8523015e+5]}
+[.inf, -.Inf, .NAN, +.5, -0.0, 123456789012345678901234567890]
+- ~\n- null\n- true\n- False\n- yes\n- off\n- ''\n- ""\n-\n
+{2001-12-14: a, 2001-12-14t21:59:43.10-05:00: b, 2001-12-14 21:59:43.10: c}
+when: [2002-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10 +5]
+{1: a, 1.5: b, true: c, ~: d, "q": e, 'r': f, -0.0: g, .inf: h, 2020-01-01: i}
+outer:\n  inner:\n    deep: [x, {y: z}, []]\n    empty: {}\n  list:\n  - - 1\n    - 2\n  - {}\n  - []\n
+plain: text, with commas\nsingle: 'it''s'\ndouble: "tab\\there \\u00e9 \\U0001F600"\n
+literal: |\n  line 1\n    line 2\nfolded: >-\n  a\n  b\n\n  c\nkeep: |+\n  x\n\n
+root scalar
+"quoted root"
+[]
+{}
+
+# only a comment\n
+key: value\n...\n
+{a: {a: {a: {a: 1}}}, b: {a: 2}, c: [{a: 3}, {a: 4}]}
+- [a, [b, [c, [d, []]]]]
+? complex key\n: value\n? other\n
+"\\x00 \\x1f \\u2028 \\\\ \\"": control characters
+unicode: "é ü 中文 😀"\n中文: key\n
+{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10, "k": 11, "l": 12, "m": 13, "n": 14, "o": 15, "p": 16, "q": 17, "r": 18, "s": 19}
+ROWS
+	[ "$fails" = 0 ] && [ "$n" -ge 20 ]
+}
+
+@test "direct conversion gives up where only the graph will do, whatever it wrote" {
+	check_table <<'ROWS'
+ok|{a: {b: [1, 2]}, c: 3, a: 4}|{"a":4,"c":3}
+ok|[{a: 1}, {a: 2}, {b: {a: 1, a: 2}}]|[{"a":1},{"a":2},{"b":{"a":2}}]
+ok|{a: {a: 1, b: 2}, b: {a: 3}, c: [{a: 4}]}|{"a":{"a":1,"b":2},"b":{"a":3},"c":[{"a":4}]}
+ok|{x: [1, {y: 2}], z: &a 3, w: *a}|{"x":[1,{"y":2}],"z":3,"w":3}
+ok|{x: {y: 1}, <<: {q: 2}}|{"q":2,"x":{"y":1}}
+ok|[1, [2, {a: b}], !!str 3]|[1,[2,{"a":"b"}],"3"]
+ok|{a: 1, =: 2}|{"a":1,"=":2}
+ok|{b: true, 1: x, 1.0: y}|{"b":true,"1":"y"}
+ok|- a\n- b: &x\n    c: d\n- *x\n|["a",{"b":{"c":"d"}},{"c":"d"}]
+err|{a: 1, b: [1, 2], [c]: 3}|found unhashable key
+err|[[1], {a: 2}, {? {b}: 3}]|found unhashable key
+err|{a: 2020-02-30}|day is out of range for month
+err|{a: 2020-02-30, b: [}|did not find expected node content
+err|a: 2020-02-30\nb: [\n|did not find expected node content
+err|{a: 2020-02-30, a: 1}|day is out of range for month
+err|[1, 2, =]|could not determine a constructor for the tag
+ROWS
+}
+
+# A mapping past HASHMIN (16) keys compares them by hash: 40 keys, the
+# same names again in a mapping inside it, which is no duplicate, then
+# one key met again, as a string and as an equal number.
+@test "direct conversion: the keys of a large mapping, compared by hash" {
+	local d=$BATS_TEST_TMPDIR last
+	for last in '' 'k7: last' '7.0: last'; do
+		awk -v last="$last" 'BEGIN {
+			for (i = 0; i < 40; i++) printf "%s: %d\n", last ~ /^k/ ? "k" i : i, i
+			printf "inner: {"
+			for (i = 0; i < 40; i++) printf "%s%s: x", i ? ", " : "", last ~ /^k/ ? "k" i : i
+			print "}"
+			if (last != "") print last
+		}' >"$d/in.yaml"
+		awk -v last="$last" 'BEGIN {
+			k = last ~ /^k/ ? "k" : ""
+			printf "{"
+			for (i = 0; i < 40; i++)
+				printf "\"%s%d\":%s,", k, i, last != "" && i == 7 ? "\"last\"" : i
+			printf "\"inner\":{"
+			for (i = 0; i < 40; i++) printf "%s\"%s%d\":\"x\"", i ? "," : "", k, i
+			print "}}"
+		}' >"$d/want.json"
+		yaml2json -c "$d/in.yaml" | diff -u "$d/want.json" -
+		if have_pyyaml; then
+			"$PYTHON" -c 'import sys, json, yaml
+print(json.dumps(yaml.safe_load(sys.stdin), separators=(",", ":")))' \
+			    <"$d/in.yaml" | diff -u "$d/want.json" -
+		fi
+	done
+}
+
 @test "strings: quoting, escapes, block scalars, Unicode" {
 	check_table <<'ROWS'
 ok|"a\\0b\\x41\\u00e9\\U0001F600\\/"|"a\u0000bA\u00e9\ud83d\ude00/"
@@ -687,29 +785,38 @@ diffrun() {
 }
 
 # A document of megabytes spent most of its time in page faults, one per
-# 4 KiB first touched, so its input and its nodes live in memory advised
-# as huge pages (hf_bigalloc).  The output must be the same from a file
-# and from a pipe, whose buffer moves there as it grows.
+# 4 KiB first touched, so its input, its output held whole and its nodes
+# live in memory advised as huge pages (hf_bigalloc).  The output must be
+# the same from a file and from a pipe, whose buffer moves there as it
+# grows, and the same converted directly and, with an anchor on its root,
+# through the node graph.
 @test "a large document: read into huge pages, the same from a file and a pipe" {
 	local f="$BATS_TEST_TMPDIR/big.yaml" want="$BATS_TEST_TMPDIR/want.json"
-	local n=50000 t="$BATS_TEST_TMPDIR/trace"
+	local g="$BATS_TEST_TMPDIR/graph.yaml" n=50000 t="$BATS_TEST_TMPDIR/trace"
 	awk -v n=$n 'BEGIN { for (i = 0; i < n; i++)
 	    printf "k%d:\n  n: %d\n  s: text %d\n  l: [a, %d]\n", i, i, i, i }' >"$f"
 	awk -v n=$n 'BEGIN { printf "{"; for (i = 0; i < n; i++)
 	    printf "%s\"k%d\":{\"n\":%d,\"s\":\"text %d\",\"l\":[\"a\",%d]}",
 	    i ? "," : "", i, i, i, i; print "}" }' >"$want"
+	{ echo '--- &root'; cat "$f"; } >"$g"
 	[ "$(stat -c %s "$f")" -gt $((2 * 1024 * 1024)) ]
 	yaml2json -c "$f" | diff -u "$want" -
 	cat "$f" | yaml2json -c | diff -u "$want" -
+	yaml2json -c "$g" | diff -u "$want" -
 	[ "$(uname -s)" = Linux ] || skip "huge pages are advised on Linux only"
 	command -v strace >/dev/null || skip "strace is not installed"
 	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	[ "$(head -c 2 "$HANDOFF_BIN/yaml2json")" != "#!" ] || skip "the filters are wrapped"
-	# One for the input, and at least one chunk of nodes.  LeakSanitizer
-	# cannot run under ptrace.
+	# Directly: one mapping for the input, one for the output it holds,
+	# and no chunk of nodes.  Through the graph: the input, and chunks of
+	# nodes, the output going out as it is made.  LeakSanitizer cannot
+	# run under ptrace.
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	    strace -qq -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$f" >/dev/null
-	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -ge 2 ] || { cat "$t"; false; }
+	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -eq 2 ] || { cat "$t"; false; }
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -qq -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$g" >/dev/null
+	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -ge 3 ] || { cat "$t"; false; }
 }
 
 @test "limits: YAML2JSON_INPUT_MAX bytes are read, one more is refused" {
