@@ -793,19 +793,24 @@ resolve(const char *s, size_t n, const char **name)
 	if (n == 0)
 		return T_NULL;
 	c = (unsigned char)s[0];
-	/* Most scalars are words, and most words start as no other type. */
-	if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
-	    !first(c, "yYnNtTfFoO"))
+	/*
+	 * PyYAML tries the rules that the first character allows.  Most
+	 * scalars are words, which can only be bools, nulls or strings.
+	 */
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+		if (first(c, "yYnNtTfFoO") && rmatch(isbool, s, n))
+			return T_BOOL;
+		if ((c == 'n' || c == 'N') && rmatch(isnull, s, n))
+			return T_NULL;
 		return T_STR;
-	if (first(c, "yYnNtTfFoO") && rmatch(isbool, s, n))
-		return T_BOOL;
+	}
 	if (first(c, "-+0123456789.") && rmatch(isfloat, s, n))
 		return T_FLOAT;
 	if (first(c, "-+0123456789") && rmatch(isint, s, n))
 		return T_INT;
 	if (c == '<' && rmatch(ismerge, s, n))
 		return T_MERGE;
-	if (first(c, "~nN") && rmatch(isnull, s, n))
+	if (c == '~' && rmatch(isnull, s, n))
 		return T_NULL;
 	if (isdig(c) && rmatch(istimestamp, s, n))
 		return T_TIMESTAMP;
