@@ -297,7 +297,7 @@ a: 1
 - ~\n- null\n- true\n- False\n- yes\n- off\n- ''\n- ""\n-\n
 {2001-12-14: a, 2001-12-14t21:59:43.10-05:00: b, 2001-12-14 21:59:43.10: c}
 when: [2002-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10 +5]
-{1: a, 1.5: b, true: c, ~: d, "q": e, 'r': f, -0.0: g, .inf: h, 2020-01-01: i}
+{1: a, 1.5: b, off: c, ~: d, "q": e, 'r': f, -2.5: g, .inf: h, 2020-01-01: i}
 outer:\n  inner:\n    deep: [x, {y: z}, []]\n    empty: {}\n  list:\n  - - 1\n    - 2\n  - {}\n  - []\n
 plain: text, with commas\nsingle: 'it''s'\ndouble: "tab\\there \\u00e9 \\U0001F600"\n
 literal: |\n  line 1\n    line 2\nfolded: >-\n  a\n  b\n\n  c\nkeep: |+\n  x\n\n
