@@ -1499,7 +1499,7 @@ parsedoc(void)
 	yaml_event_t ev;
 	const yaml_char_t *anchor;
 	size_t k, depth, flowat = 0;
-	int done = 0, start, inseq;
+	int done = 0, start;
 
 	while (!done) {
 		nextevent(&ev);
@@ -1507,12 +1507,12 @@ parsedoc(void)
 		anchor = NULL;
 		/* The open collections, of the graph or of the output. */
 		depth = C.direct ? C.nframe : stack->n;
-		inseq = depth > 0 && (C.direct ? !C.frames[depth - 1].map :
-		    stack->v[depth - 1]->kind == K_SEQ);
 		start = ev.type == YAML_SEQUENCE_START_EVENT ||
 		    ev.type == YAML_MAPPING_START_EVENT;
+		/* Inside a flow collection, depth is at least 1. */
 		if (flowat > 0 && (ev.type == YAML_SCALAR_EVENT || start))
-			flowcheck(&ev, inseq);
+			flowcheck(&ev, C.direct ? !C.frames[depth - 1].map :
+			    stack->v[depth - 1]->kind == K_SEQ);
 		/* The depth at which the outermost flow collection began. */
 		if (flowat == 0 && ((ev.type == YAML_SEQUENCE_START_EVENT &&
 		    ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE) ||

@@ -52,19 +52,6 @@ hf_readall(const char *path, struct hf_buf *b)
 	hf_readmax(path, b, SIZE_MAX, HF_EDATA);
 }
 
-/*
- * Make room for cap bytes in b.  An input of a megabyte or more moves to
- * memory of its own (hf_bigalloc), which then grows by copying: its pages
- * cost a fault per 2 MiB instead of one per 4 KiB, which is most of the
- * time of reading it.  Returns the room there is, at least cap.
- */
-static size_t
-reserve(struct hf_buf *b, size_t cap)
-{
-	b->data = hf_bigrealloc(b->data, b->len, &cap, &b->mapped);
-	return cap;
-}
-
 void
 hf_readmax(const char *path, struct hf_buf *b, size_t max, int status)
 {
@@ -91,7 +78,13 @@ hf_readmax(const char *path, struct hf_buf *b, size_t max, int status)
 	/* Room for one byte past the bound is all it takes to see it. */
 	if (max < SIZE_MAX - 2 && cap > max + 2)
 		cap = max + 2;
-	cap = reserve(b, cap);
+	/*
+	 * An input of a megabyte or more moves to memory of its own
+	 * (hf_bigrealloc), which then grows by copying: its pages cost a
+	 * fault per 2 MiB instead of one per 4 KiB, which is most of the
+	 * time of reading it.
+	 */
+	b->data = hf_bigrealloc(b->data, b->len, &cap, &b->mapped);
 	for (;;) {
 		if (cap - b->len < 2) {
 			if (cap > SIZE_MAX / 2)
@@ -99,7 +92,8 @@ hf_readmax(const char *path, struct hf_buf *b, size_t max, int status)
 			cap *= 2;
 			if (max < SIZE_MAX - 2 && cap > max + 2)
 				cap = max + 2;
-			cap = reserve(b, cap);
+			b->data = hf_bigrealloc(b->data, b->len, &cap,
+			    &b->mapped);
 		}
 		n = fread(b->data + b->len, 1, cap - b->len - 1, fp);
 		b->len += n;
