@@ -418,26 +418,29 @@ nworkers(size_t n)
 /*
  * O_NOFOLLOW guards only the last component of a path: a directory on the
  * way that is a symbolic link would lead the open out of the root, and git
- * never lists a path beyond a link. Each directory of the sorted list is
- * checked once, before the threads start.
+ * never lists a path beyond a link. Each directory is checked once, before
+ * the threads start. Every directory on the way to the last path found
+ * good is good, and in sorted order a path shares most of its directories
+ * with the one before it, so only those after the shared part need a look.
  */
 static void
 checkdirs(struct tree *t, int dirfd)
 {
 	struct stat st;
-	const char *last = NULL;
+	const char *good = NULL;
 	char *slash, *p;
-	size_t i, lastlen = 0, len;
+	size_t i, k;
 
 	for (i = 0; i < t->n; i++) {
 		p = t->v[i].path;
-		if ((slash = strrchr(p, '/')) == NULL)
+		/*
+		 * A directory of p whose slash comes before the first byte
+		 * where p and the good path differ is one of the good path's
+		 * directories too; the others are new.
+		 */
+		for (k = 0; good != NULL && p[k] != '\0' && p[k] == good[k]; k++)
 			continue;
-		len = (size_t)(slash - p);
-		if (last != NULL && len == lastlen &&
-		    memcmp(p, last, len) == 0)
-			continue;
-		for (slash = p; (slash = strchr(slash, '/')) != NULL;
+		for (slash = p + k; (slash = strchr(slash, '/')) != NULL;
 		    slash++) {
 			*slash = '\0';
 			if (fstatat(dirfd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -447,10 +450,8 @@ checkdirs(struct tree *t, int dirfd)
 			if (t->v[i].fail != F_NONE)
 				break;
 		}
-		if (t->v[i].fail == F_NONE) {
-			last = p;
-			lastlen = len;
-		}
+		if (t->v[i].fail == F_NONE)
+			good = p;
 	}
 }
 

@@ -439,6 +439,77 @@ EOF
 	    treehash -C "$G" "$BATS_TEST_TMPDIR/list"
 }
 
+# Each directory is checked for a symbolic link once, so a path must be
+# trusted only as far as the directories it shares with a path found good:
+# not through a shared prefix of a name, and never through a failed path.
+# Rows: status, the list (printf format), what stderr says, or for a
+# success the paths of the output.
+@test "a symbolic link on the way is found after paths that share part of it" {
+	local row want_status list want
+	mkdir -p "$G/d/e" "$G/d/real" "$G/d/b" "$G/a/b/c/d" "$G/a/b/c/real"
+	for f in d/e/f d/real/h d/real/i d/b/f a/b/c/d/f a/b/c/real/f; do
+		printf '%s\n' "$f" >"$G/$f"
+	done
+	ln -s ../real "$G/d/e/g"
+	ln -s b "$G/d/bl"
+	ln -s d "$G/x"
+	ln -s real "$G/a/b/c/l"
+	while IFS='|' read -r want_status list want; do
+		row="$want_status|$list"
+		# shellcheck disable=SC2059
+		run --separate-stderr treehash -C "$G" < <(printf "$list\n")
+		if [ "$want_status" -eq 0 ]; then
+			assert_equal "$row: $status $stderr" "$row: 0 "
+			assert_equal "$row: $(printf '%s' "$output" | "$PYTHON" -c '
+import json, sys
+print(" ".join(f["path"] for f in json.load(sys.stdin)["entries"]))')" \
+			    "$row: $want"
+		else
+			assert_equal "$row: $status $stderr" "$row: $want_status treehash: <stdin>:$want: a directory on the way is a symbolic link"
+			assert_equal "$row: $output" "$row: "
+		fi
+	done <<'EOF'
+0|d/e/f\nd/real/h\nd/b/f\na/b/c/d/f\na/b/c/real/f|a/b/c/d/f a/b/c/real/f d/b/f d/e/f d/real/h
+1|d/e/f\nd/e/g/h|2: d/e/g/h
+1|d/b/f\nd/bl/f|2: d/bl/f
+1|d/bl/f\nd/b/f|1: d/bl/f
+1|d/real/h\nd/e/f\nx/e/f|3: x/e/f
+1|a/b/c/d/f\na/b/c/l/f|2: a/b/c/l/f
+1|a/b/c/real/f\na/b/c/l/f\na/b/c/d/f|2: a/b/c/l/f
+1|d/e/g/i\nd/e/g/h|1: d/e/g/i
+1|d/e/g/i\nd/e/f\nd/e/g/h|1: d/e/g/i
+EOF
+}
+
+# What the shared part saves: the directories of a path list are looked
+# at once each (an fstatat without following links), however many paths
+# pass through them, not once for every new directory on the way.
+@test "each directory on the way is looked at once" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	[ "$(head -c 2 "$HANDOFF_BIN/treehash")" != "#!" ] || skip "the filters are wrapped"
+	local f t=$BATS_TEST_TMPDIR/stats
+	for f in a/b/c/d/f a/b/c/d/g a/b/c/e/f a/b/x/f a/y/f a/y/z/f b/f top; do
+		mkdir -p "$G/$(dirname "$f")"
+		printf '%s\n' "$f" >"$G/$f"
+	done
+	(cd "$G" && find . -type f -printf '%P\n') >"$BATS_TEST_TMPDIR/list"
+	# LeakSanitizer cannot run under ptrace.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -e trace=%%stat -o "$t" \
+	    "$HANDOFF_BIN/treehash" -C "$G" "$BATS_TEST_TMPDIR/list" >/dev/null
+	run sh -c "grep AT_SYMLINK_NOFOLLOW '$t' | sed 's/^[^\"]*\"\\([^\"]*\\)\".*/\\1/' | sort"
+	assert_output "a
+a/b
+a/b/c
+a/b/c/d
+a/b/c/e
+a/b/x
+a/y
+a/y/z
+b"
+}
+
 @test "the first failing path in input order is the one reported" {
 	mkgolden "$G"
 	expect 1 "treehash: <stdin>:2: zz: No such file or directory" \
