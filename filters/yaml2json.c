@@ -3134,14 +3134,11 @@ run(void)
 		 * nothing can fail, so the output may go out as it is made.
 		 */
 		C.stream = 1;
-		if (!C.direct)
-			document(root);
-		else {
-			/* An empty stream, as document() has it. */
-			if (C.outbuf.len == 0)
-				hf_stradd(&C.outbuf, "null", 4);
+		/* A document converted directly is written but for its end. */
+		if (C.direct && ndocs > 0)
 			hf_straddc(&C.outbuf, '\n');
-		}
+		else
+			document(root);
 		freedoc();
 	}
 	yaml_parser_delete(&C.parser);
