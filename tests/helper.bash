@@ -28,6 +28,23 @@ pyyaml_or_skip() {
 	"$PYTHON" -c 'import yaml' 2>/dev/null || skip "python3-yaml not present"
 }
 
+# Skip the calling test unless strace can trace here and, when a filter
+# is named, it runs as built: under valgrind's wrappers strace would see
+# valgrind's calls.
+strace_or_skip() {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	[ -z "${1:-}" ] || [ "$(head -c 2 "$HANDOFF_BIN/$1")" != "#!" ] ||
+	    skip "the filters are wrapped"
+}
+
+# traced STRACE-ARGUMENTS...: strace -qq with them, LeakSanitizer off in
+# the sanitizer build, as it cannot run under ptrace.
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -qq "$@"
+}
+
 # fails_with STATUS MESSAGE: the last `run --separate-stderr` exited with
 # STATUS, printed exactly MESSAGE on stderr and nothing at all on stdout.
 # bats' run sets status, output and stderr.

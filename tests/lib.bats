@@ -214,8 +214,7 @@ CASES
 			return 1
 		}
 		[ "$trace" = 1 ] || continue
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		    strace -qq -e trace=madvise -o "$t" "$LIBCHECK" strcopy \
+		traced -e trace=madvise -o "$t" "$LIBCHECK" strcopy \
 		    "$reserve" "$piece" <"$f" >/dev/null
 		[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -eq "$want" ] || {
 			echo "$size bytes, reserve $reserve: madvise:" >&2

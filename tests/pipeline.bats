@@ -95,8 +95,7 @@ trace_make() {
 	local d=$1 f n
 	shift
 	mkdir -p "$d"
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -ff -qq -e trace=execve -o "$d/p" make -s -f "$MK" "$@" \
+	traced -ff -e trace=execve -o "$d/p" make -s -f "$MK" "$@" \
 	    >"$d/log" 2>&1 || { cat "$d/log"; return 1; }
 	for f in "$d"/p.*; do
 		n=$(sed -n 's/^execve("\([^"]*\)".* = 0$/\1/p' "$f" | tail -n 1)
@@ -107,9 +106,7 @@ trace_make() {
 # A package costs mostly the processes it starts, so their number is part
 # of the design: this table changes only on purpose.
 @test "a no-op run starts no process, and a cold build starts the programs of its table" {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
-	[ "$(head -c 2 "$HANDOFF_BIN/nsgen")" != "#!" ] || skip "the filters are wrapped"
+	strace_or_skip nsgen
 	local r="$BATS_TEST_TMPDIR/greet"
 	example_repo "$r"
 	cd "$r"
@@ -141,8 +138,7 @@ EOF
 # dash's read builtin takes a file one byte per system call, so the probe
 # takes git's answers by command substitution, which reads them in blocks.
 @test "the probe takes git's answers in blocks, not one byte per system call" {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	strace_or_skip
 	local r="$BATS_TEST_TMPDIR/greet" d i n bytes pad
 	example_repo "$r"
 	cd "$r"
@@ -160,8 +156,7 @@ EOF
 	bytes=$(( $(git cat-file -s "HEAD:$d/meta.json") + $(git log -1 \
 	    --format=%H --name-only HEAD -- "$d" | wc -c) ))
 	[ "$bytes" -gt 20000 ]
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -f -qq -e trace=read -o "$BATS_TEST_TMPDIR/reads" \
+	traced -f -e trace=read -o "$BATS_TEST_TMPDIR/reads" \
 	    make -s -f "$MK" handoff FEATURE=$F1
 	grep -q '"mission_key": "documentation"' "$d/handoff/namespace.json"
 	# What is still read a byte at a time is small: .git/config, the

@@ -485,19 +485,15 @@ EOF
 # at once each (an fstatat without following links), however many paths
 # pass through them, not once for every new directory on the way.
 @test "each directory on the way is looked at once" {
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
-	[ "$(head -c 2 "$HANDOFF_BIN/treehash")" != "#!" ] || skip "the filters are wrapped"
+	strace_or_skip treehash
 	local f t=$BATS_TEST_TMPDIR/stats
 	for f in a/b/c/d/f a/b/c/d/g a/b/c/e/f a/b/x/f a/y/f a/y/z/f b/f top; do
 		mkdir -p "$G/$(dirname "$f")"
 		printf '%s\n' "$f" >"$G/$f"
 	done
 	(cd "$G" && find . -type f -printf '%P\n') >"$BATS_TEST_TMPDIR/list"
-	# LeakSanitizer cannot run under ptrace.
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -f -qq -e trace=%%stat -o "$t" \
-	    "$HANDOFF_BIN/treehash" -C "$G" "$BATS_TEST_TMPDIR/list" >/dev/null
+	traced -f -e trace=%%stat -o "$t" "$HANDOFF_BIN/treehash" \
+	    -C "$G" "$BATS_TEST_TMPDIR/list" >/dev/null
 	run sh -c "grep AT_SYMLINK_NOFOLLOW '$t' | sed 's/^[^\"]*\"\\([^\"]*\\)\".*/\\1/' | sort"
 	assert_output "a
 a/b

@@ -804,18 +804,13 @@ diffrun() {
 	cat "$f" | yaml2json -c | diff -u "$want" -
 	yaml2json -c "$g" | diff -u "$want" -
 	[ "$(uname -s)" = Linux ] || skip "huge pages are advised on Linux only"
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
-	[ "$(head -c 2 "$HANDOFF_BIN/yaml2json")" != "#!" ] || skip "the filters are wrapped"
+	strace_or_skip yaml2json
 	# Directly: one mapping for the input, one for the output it holds,
 	# and no chunk of nodes.  Through the graph: the input, and chunks of
-	# nodes, the output going out as it is made.  LeakSanitizer cannot
-	# run under ptrace.
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -qq -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$f" >/dev/null
+	# nodes, the output going out as it is made.
+	traced -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$f" >/dev/null
 	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -eq 2 ] || { cat "$t"; false; }
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	    strace -qq -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$g" >/dev/null
+	traced -e trace=madvise -o "$t" "$HANDOFF_BIN/yaml2json" -c "$g" >/dev/null
 	[ "$(grep -c 'MADV_HUGEPAGE)' "$t")" -ge 3 ] || { cat "$t"; false; }
 }
 
