@@ -1,14 +1,17 @@
 # handoff: build the filters, test, lint, install.
 #
-# The filters are auto-discovered: every filters/NAME.c becomes bin/NAME,
-# linked with the small shared library in filters/lib/. The pipeline itself
-# (make handoff, check, verify, handoff-all) lives in handoff.mk.
+# The programs are auto-discovered: every filters/NAME.c, or directory
+# filters/NAME/ of sources, becomes the filter bin/NAME, and every
+# libexec/NAME.c a helper of handoff.mk, build/libexec/NAME; all are linked
+# with the small shared library in filters/lib/. The pipeline itself (make
+# handoff, check, verify, handoff-all) lives in handoff.mk.
 
 .DEFAULT_GOAL := all
 SHELL	:= /bin/bash
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/handoff
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/handoff
 DESTDIR	?=
@@ -18,7 +21,7 @@ CFLAGS	?= -O2 -g
 # Warnings are errors here and in CI; users may build with WERROR= .
 WERROR	?= -Werror
 HF_CFLAGS = -std=c11 -Wall -Wextra -pedantic $(WERROR)
-HF_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ifilters/lib
+HF_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ifilters/lib -MMD -MP
 # SHA256=openssl hashes with libcrypto, which uses the processor's SHA
 # instructions where it has them; libmd's portable code is the default.
 SHA256	?= libmd
@@ -55,11 +58,19 @@ ifeq ($(SHA256),openssl)
 OBJ	:= build/openssl$(if $(SAN),-san)/obj
 BIN	:= build/openssl$(if $(SAN),-san)/bin
 endif
+# The helpers handoff.mk runs live beside the objects, not on PATH.
+LXBIN	:= $(OBJ:%/obj=%)/libexec
 
-FILTERS	:= $(basename $(notdir $(wildcard filters/*.c)))
+DIRFILTERS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard filters/*/))))
+FILTERS	:= $(basename $(notdir $(wildcard filters/*.c))) $(DIRFILTERS)
+HELPERS	:= $(basename $(notdir $(wildcard libexec/*.c)))
 LIBSRC	:= $(wildcard filters/lib/*.c)
 LIBOBJ	:= $(LIBSRC:filters/lib/%.c=$(OBJ)/lib/%.o)
 PROGS	:= $(FILTERS:%=$(BIN)/%)
+HELPERPROGS := $(HELPERS:%=$(LXBIN)/%)
+# The objects of a filter: its one source, or every source of its directory.
+hf_objs = $(if $(filter $1,$(DIRFILTERS)),$(patsubst \
+	filters/%.c,$(OBJ)/%.o,$(wildcard filters/$1/*.c)),$(OBJ)/$1.o)
 MAN1	:= $(wildcard man/*.1)
 MAN5	:= $(wildcard man/*.5)
 SCRIPTS	:= .ci/run $(wildcard bench/*.sh) $(wildcard tests/*.sh) \
@@ -68,22 +79,36 @@ SCRIPTS	:= .ci/run $(wildcard bench/*.sh) $(wildcard tests/*.sh) \
 # Test drivers live beside the objects; they are never installed.
 TESTPROGS := $(OBJ)/test/libcheck
 
-all: $(PROGS)
+all: $(PROGS) $(HELPERPROGS)
 
-$(OBJ)/%.o: filters/%.c filters/lib/hf.h | deps-build
+$(OBJ)/%.o: filters/%.c | deps-build
 	@mkdir -p $(@D)
 	$(CC) $(HF_CPPFLAGS) $(CPPFLAGS) $(HF_CFLAGS) $(CFLAGS) $(SAN) \
 	    $(PKG_CFLAGS) -c -o $@ $<
 
-# Keep the filters' objects: make would otherwise delete them as
-# intermediate files and rebuild them on every change to the library.
-.SECONDARY: $(FILTERS:%=$(OBJ)/%.o)
+$(OBJ)/libexec/%.o: libexec/%.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(HF_CPPFLAGS) $(CPPFLAGS) $(HF_CFLAGS) $(CFLAGS) $(SAN) \
+	    $(PKG_CFLAGS) -c -o $@ $<
+
+# Headers each object includes, as the compiler found them (-MMD).
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# Keep the objects: make would otherwise delete them as intermediate files
+# and rebuild them on every change to the library.
+.SECONDARY:
 
 $(OBJ)/libhf.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(BIN)/%: $(OBJ)/%.o $(OBJ)/libhf.a
+.SECONDEXPANSION:
+$(BIN)/%: $$(call hf_objs,%) $(OBJ)/libhf.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ \
+	    $(call hf_objs,$*) $(OBJ)/libhf.a $(PKG_LIBS) -lm
+
+$(LXBIN)/%: $(OBJ)/libexec/%.o $(OBJ)/libhf.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ $< $(OBJ)/libhf.a \
 	    $(PKG_LIBS) -lm
@@ -160,6 +185,7 @@ test: all $(TESTPROGS) $(FILTERS:%=$(TESTBIN)/%) deps-test
 	@mkdir -p build
 	@set -o pipefail; \
 	HANDOFF_BIN="$(CURDIR)/$(TESTBIN)" HANDOFF_TESTBIN="$(CURDIR)/$(OBJ)/test" \
+	    HANDOFF_LIBEXEC="$(CURDIR)/$(LXBIN)" \
 	    bats --tap tests/ | tee build/test.tap; \
 	status=$$?; \
 	awk '/^ok .*# skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
@@ -180,9 +206,10 @@ lint: deps-test
 	@echo "lint: clean"
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
 	$(if $(PROGS),cp $(PROGS) $(DESTDIR)$(BINDIR)/)
+	$(if $(HELPERPROGS),cp $(HELPERPROGS) $(DESTDIR)$(LIBEXECDIR)/)
 	$(if $(MAN1),cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(if $(wildcard handoff.mk),cp handoff.mk $(DESTDIR)$(DATADIR)/)
@@ -190,6 +217,8 @@ install: all
 
 uninstall:
 	rm -f $(FILTERS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(HELPERS:%=$(DESTDIR)$(LIBEXECDIR)/%)
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -f $(DESTDIR)$(DATADIR)/handoff.mk \
@@ -234,5 +263,6 @@ PROJECT_SCOPE_ID ?= greet
 SOURCE_BRANCH ?= main
 endif
 HANDOFF_BIN ?= $(CURDIR)/$(BIN)
-HANDOFF_TOOLS = $(PROGS)
+HANDOFF_LIBEXEC ?= $(CURDIR)/$(LXBIN)
+HANDOFF_TOOLS = $(PROGS) $(HELPERPROGS)
 include handoff.mk
