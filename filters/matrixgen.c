@@ -66,19 +66,12 @@ struct pinset {
 	size_t		 tabcap;	/* a power of two */
 };
 
-/* Where an artifact is required: always, from a step on, or never. */
-enum when {
-	WHEN_ALWAYS,
-	WHEN_STEP,
-	WHEN_OPTIONAL
-};
-
 struct item {
 	const char	*key;
 	const char	*cls;
 	const char	*pattern;
-	const char	*step;		/* WHEN_STEP only */
-	enum when	 when;
+	const char	*step;		/* HF_STEP only */
+	enum hf_when	 when;
 	int		 blocking;
 };
 
@@ -390,61 +383,57 @@ extract(const char *path)
 }
 
 /*
- * A string member that goes into the document: present, a string, and
- * free of control characters, which no Markdown table or fence can hold.
+ * A string member of an item that goes into the document: present, a
+ * string, and free of control characters, which no Markdown table or
+ * fence can hold.
  */
 static const char *
-getstr(const cJSON *obj, const char *key, const char *name,
-    const char *where)
+getstr(const struct hf_manifest *m, const cJSON *it, const char *key)
 {
 	const cJSON *v;
 
-	v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	v = cJSON_GetObjectItemCaseSensitive(it, key);
+	if (v == NULL)
+		hf_json_dieat(m->status, m->file, m->root, it, key, "missing");
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		hf_dieat(HF_EDATA, name, 0, 0, "%s\"%s\" must be a string",
-		    where, key);
+		hf_json_dieat(m->status, m->file, m->root, v, NULL,
+		    "not a string");
 	if (hascntrl(v->valuestring))
-		hf_dieat(HF_EDATA, name, 0, 0, "%s\"%s\" contains a control "
-		    "character", where, key);
+		hf_json_dieat(m->status, m->file, m->root, v, NULL,
+		    "a control character");
 	return v->valuestring;
 }
 
+/* One item of the manifest: the matrix needs all it declares. */
 static void
-additems(struct manifest *m, const cJSON *arr, const char *name,
-    const char *section, enum when when, const char *step)
+additem(const struct hf_manifest *m, const struct hf_item *it, void *arg)
 {
-	const cJSON *it, *blk;
+	struct manifest *list = arg;
+	const cJSON *blk;
 	struct item *x;
-	char where[256];
-	size_t i = 0;
 
-	if (arr == NULL || cJSON_IsNull(arr))
-		return;
-	if (!cJSON_IsArray(arr))
-		hf_dieat(HF_EDATA, name, 0, 0, "%s%s%s must be an array",
-		    section, step != NULL ? "." : "", step != NULL ? step : "");
-	cJSON_ArrayForEach(it, arr) {
-		snprintf(where, sizeof(where), "%s%s%s[%zu]: ", section,
-		    step != NULL ? "." : "", step != NULL ? step : "", i++);
-		if (!cJSON_IsObject(it))
-			hf_dieat(HF_EDATA, name, 0, 0, "%snot an object",
-			    where);
-		if (m->n == m->cap) {
-			m->cap = m->cap == 0 ? 16 : m->cap * 2;
-			m->v = hf_reallocarray(m->v, m->cap, sizeof(*m->v));
-		}
-		x = &m->v[m->n++];
-		x->key = getstr(it, "artifact_key", name, where);
-		x->cls = getstr(it, "artifact_class", name, where);
-		x->pattern = getstr(it, "path_pattern", name, where);
-		blk = cJSON_GetObjectItemCaseSensitive(it, "blocking");
-		if (!cJSON_IsBool(blk))
-			hf_dieat(HF_EDATA, name, 0, 0, "%s\"blocking\" must be "
-			    "true or false", where);
-		x->blocking = cJSON_IsTrue(blk);
-		x->when = when;
-		x->step = step;
+	if (!cJSON_IsObject(it->node))
+		hf_json_dieat(m->status, m->file, m->root, it->node, NULL,
+		    "not an object");
+	if (list->n == list->cap) {
+		list->cap = list->cap == 0 ? 16 : list->cap * 2;
+		list->v = hf_reallocarray(list->v, list->cap,
+		    sizeof(*list->v));
 	}
+	x = &list->v[list->n++];
+	x->key = getstr(m, it->node, "artifact_key");
+	x->cls = getstr(m, it->node, "artifact_class");
+	x->pattern = getstr(m, it->node, "path_pattern");
+	blk = cJSON_GetObjectItemCaseSensitive(it->node, "blocking");
+	if (blk == NULL)
+		hf_json_dieat(m->status, m->file, m->root, it->node,
+		    "blocking", "missing");
+	if (!cJSON_IsBool(blk))
+		hf_json_dieat(m->status, m->file, m->root, blk, NULL,
+		    "not true or false");
+	x->blocking = cJSON_IsTrue(blk);
+	x->when = it->when;
+	x->step = it->step;
 }
 
 /*
@@ -456,7 +445,8 @@ static void
 readmanifest(const cJSON *root, const char *name, const struct hf_ns *ns,
     struct manifest *m)
 {
-	const cJSON *steps, *st, *v;
+	const struct hf_manifest man = { root, name, HF_EDATA };
+	const cJSON *v;
 	static const struct {
 		const char	*mkey;
 		const char	*nskey;
@@ -472,27 +462,11 @@ readmanifest(const cJSON *root, const char *name, const struct hf_ns *ns,
 	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		v = cJSON_GetObjectItemCaseSensitive(root, same[i].mkey);
 		if (cJSON_IsString(v) && strcmp(v->valuestring, nsval[i]) != 0)
-			hf_dieat(HF_EDATA, name, 0, 0, "\"%s\" is \"%s\" but "
-			    "the namespace's \"%s\" is \"%s\"", same[i].mkey,
+			hf_json_dieat(HF_EDATA, name, root, v, NULL, "\"%s\" "
+			    "but the namespace's \"%s\" is \"%s\"",
 			    v->valuestring, same[i].nskey, nsval[i]);
 	}
-	additems(m, cJSON_GetObjectItemCaseSensitive(root, "required_always"),
-	    name, "required_always", WHEN_ALWAYS, NULL);
-	steps = cJSON_GetObjectItemCaseSensitive(root, "required_by_step");
-	if (steps != NULL && !cJSON_IsNull(steps)) {
-		if (!cJSON_IsObject(steps))
-			hf_dieat(HF_EDATA, name, 0, 0, "required_by_step must "
-			    "be an object");
-		cJSON_ArrayForEach(st, steps) {
-			if (hascntrl(st->string))
-				hf_dieat(HF_EDATA, name, 0, 0, "required_by_step: "
-				    "a step name contains a control character");
-			additems(m, st, name, "required_by_step", WHEN_STEP,
-			    st->string);
-		}
-	}
-	additems(m, cJSON_GetObjectItemCaseSensitive(root, "optional_always"),
-	    name, "optional_always", WHEN_OPTIONAL, NULL);
+	hf_manifest_walk(&man, additem, m);
 }
 
 /*
@@ -551,9 +525,9 @@ itemrow(struct hf_str *o, const struct item *x, int withclass)
 	hf_straddstr(o, " | ");
 	hf_md_code(o, x->pattern, 1);
 	hf_straddstr(o, " | ");
-	if (x->when == WHEN_ALWAYS)
+	if (x->when == HF_ALWAYS)
 		hf_straddstr(o, "always");
-	else if (x->when == WHEN_OPTIONAL)
+	else if (x->when == HF_OPTIONAL)
 		hf_straddstr(o, "optional");
 	else
 		hf_md_code(o, x->step, 1);

@@ -260,18 +260,22 @@ CASES
 		    matrixgen -n "$NS" -m "$T/m.json" </dev/null ||
 		    { echo "edit: $edit"; return 1; }
 	done <<'CASES'
-d["required_always"] = {}@required_always must be an array
-d["required_by_step"] = []@required_by_step must be an object
-d["required_by_step"]["plan"] = "x"@required_by_step.plan must be an array
-d["optional_always"][1] = 3@optional_always[1]: not an object
-del d["required_by_step"]["plan"][1]["artifact_key"]@required_by_step.plan[1]: "artifact_key" must be a string
-d["required_always"][0]["path_pattern"] = None@required_always[0]: "path_pattern" must be a string
-d["required_always"][0]["blocking"] = "yes"@required_always[0]: "blocking" must be true or false
-d["required_always"][0]["artifact_class"] = "a\tb"@required_always[0]: "artifact_class" contains a control character
-d["required_by_step"]["a\nb"] = []@required_by_step: a step name contains a control character
-d["source_commit"] = "f" * 40@"source_commit" is "ffffffffffffffffffffffffffffffffffffffff" but the namespace's "source_commit" is "0123456789abcdef0123456789abcdef01234567"
-d["mission_type"] = "research"@"mission_type" is "research" but the namespace's "mission_key" is "software-dev"
-d["manifest_version"] = "2"@"manifest_version" is "2" but the namespace's "manifest_version" is "1"
+d["required_always"] = {}@/required_always: not an array
+d["required_by_step"] = []@/required_by_step: not an object
+d["required_by_step"]["plan"] = "x"@/required_by_step/plan: not an array
+d["optional_always"][1] = 3@/optional_always/1: not a string or an object
+d["optional_always"][1] = "x.md"@/optional_always/1: not an object
+del d["required_by_step"]["plan"][1]["artifact_key"]@/required_by_step/plan/1/artifact_key: missing
+del d["required_by_step"]["plan"][1]["path_pattern"]@/required_by_step/plan/1/path_pattern: missing
+d["required_always"][0]["path_pattern"] = None@/required_always/0/path_pattern: not a non-empty string
+d["required_always"][0]["path_pattern"] = ""@/required_always/0/path_pattern: not a non-empty string
+d["required_always"][0]["blocking"] = "yes"@/required_always/0/blocking: not true or false
+d["required_always"][0]["artifact_class"] = "a\tb"@/required_always/0/artifact_class: a control character
+d["required_by_step"]["a\nb"] = []@/required_by_step/a\nb: a step name with a control character
+d["required_by_step"]["a/b~"] = [{}]@/required_by_step/a~1b~0/0/path_pattern: missing
+d["source_commit"] = "f" * 40@/source_commit: "ffffffffffffffffffffffffffffffffffffffff" but the namespace's "source_commit" is "0123456789abcdef0123456789abcdef01234567"
+d["mission_type"] = "research"@/mission_type: "research" but the namespace's "mission_key" is "software-dev"
+d["manifest_version"] = "2"@/manifest_version: "2" but the namespace's "manifest_version" is "1"
 CASES
 }
 

@@ -11,6 +11,7 @@
  *	ident.c		the vocabulary: slug, commit, branch, scope, mission,
  *			step, timestamp
  *	jsonload.c	JSON files parsed with located errors
+ *	manifest.c	the walk of an artifact manifest's items
  *	jsonw.c		printing a cJSON tree exactly as Python's json.dumps does
  *	timeu.c		ISO 8601 UTC time, SOURCE_DATE_EPOCH, ULID
  *	glob.c		Python fnmatch semantics
@@ -263,6 +264,37 @@ void	 hf_json_dieat(int, const char *, const cJSON *, const cJSON *,
  */
 char	*hf_quote(const char *);
 char	*hf_quoten(const char *, size_t);
+
+/* manifest.c */
+/* Where an item is required: always, from a step on, or never. */
+enum hf_when {
+	HF_ALWAYS,		/* required_always */
+	HF_STEP,		/* required_by_step, step names it */
+	HF_OPTIONAL		/* optional_always */
+};
+/* A loaded manifest: its tree, and how problems in it are reported. */
+struct hf_manifest {
+	const cJSON	*root;
+	const char	*file;		/* the name in messages */
+	int		 status;	/* the exit status of a problem */
+};
+struct hf_item {
+	const cJSON	*node;		/* the item: a string or an object */
+	const char	*pattern;	/* its path pattern, never empty */
+	const char	*step;		/* HF_STEP: the step's name */
+	enum hf_when	 when;
+};
+typedef void hf_itemfn(const struct hf_manifest *, const struct hf_item *,
+    void *);
+/*
+ * Call fn(m, item, arg) for each item of m in the manifest's order:
+ * required_always, each step of required_by_step in order,
+ * optional_always.  A section may be absent or null; anything else out
+ * of shape is "prog: file: /json/pointer: problem", exit m->status.  fn
+ * reports problems of its own with hf_json_dieat(m->status, m->file,
+ * m->root, item->node, key, ...).
+ */
+void	 hf_manifest_walk(const struct hf_manifest *, hf_itemfn *, void *);
 
 /* jsonw.c */
 /*
