@@ -446,3 +446,95 @@ CASES
 	    tapnote -m - \"\$BATS_TEST_TMPDIR/in.tap\""
 	fails_with 1 "tapnote: <stdin>: $msg"
 }
+
+@test "check: the notes tapnote writes are consistent with themselves" {
+	local f
+	for f in pass fail none; do
+		run --separate-stderr tapnote -c "$FIXTURES/tapnote/$f.md"
+		assert_success
+		[ -z "$stderr" ]
+	done
+	assert_output "$FIXTURES/tapnote/none.md: consistent with itself, overall FAIL"
+	run tapnote -c "$FIXTURES/tapnote/pass.md"
+	assert_output "$FIXTURES/tapnote/pass.md: consistent with itself, overall PASS"
+}
+
+@test "check: a note forged with sed s/FAIL/PASS/g fails, naming the first inconsistency" {
+	local f="$BATS_TEST_TMPDIR/note.md"
+	# note | the first inconsistency
+	while IFS='|' read -r src line msg; do
+		sed s/FAIL/PASS/g "$FIXTURES/tapnote/$src" >"$f"
+		run --separate-stderr tapnote -c "$f"
+		fails_with 1 "tapnote: $f:$line: $msg" ||
+		    { echo "note: $src" >&2; return 1; }
+	done <<'CASES'
+fail.md|41|the counts say 3 passed, the table of tests lists 4
+none.md|22|scenario (a): PASS with 0 passed and 0 failed
+CASES
+}
+
+@test "check: hand edits that break a note's arithmetic" {
+	local f="$BATS_TEST_TMPDIR/note.md" src="$FIXTURES/tapnote/fail.md"
+	# sed expression | line | message
+	while IFS='@' read -r expr line msg; do
+		sed "$expr" "$src" >"$f"
+		run --separate-stderr tapnote -c "$f"
+		fails_with 1 "tapnote: $f:$line: $msg" ||
+		    { echo "edit: $expr" >&2; return 1; }
+	done <<'CASES'
+s/| 1 | 0 | 1 | FAIL |/| 1 | 0 | 1 | PASS |/@32@scenario (b): PASS with 0 passed and 1 failed
+s/^Overall result: \*\*FAIL\*\*/Overall result: **PASS**/@14@the verdict says FAIL but the overall result is PASS
+s/^| 7 | 5 | 3 | 1 |/| 7 | 5 | 3 | 0 |/@41@the counts say 0 failed, the table of tests lists 1
+s/| 2 | 2 | 0 | PASS |/| 2 | 3 | 0 | PASS |/@33@scenario (c): 3 passed and 0 failed of 2 tests
+/^- /d@14@FAIL without a reason
+s/\*\*FAIL\*\*/**MAYBE**/@3@the overall result is neither PASS nor FAIL
+CASES
+	printf '# Verification note\n' >"$f"
+	run --separate-stderr tapnote -c "$f"
+	fails_with 1 "tapnote: $f: no overall result: not a verification note"
+}
+
+@test "check: a run compared with the note, scenario by scenario" {
+	local d="$FIXTURES/tapnote"
+	run --separate-stderr tapnote -c "$d/fail.md" -m "$d/scenarios-fail.tsv" \
+	    "$d/fail.tap"
+	assert_success
+	assert_output "$d/fail.md: agrees with the run, overall FAIL"
+	run --separate-stderr tapnote -c "$d/pass.md" -m "$d/scenarios.tsv" \
+	    <"$d/pass.tap"
+	assert_success
+	# The passing note against a failing run: each disagreement.
+	run --separate-stderr tapnote -c "$d/pass.md" -m "$d/scenarios.tsv" \
+	    "$d/fail.tap"
+	[ "$status" -eq 1 ] && [ -z "$output" ]
+	[[ "$stderr" == *"$d/pass.md:23: scenario (b): the note says PASS (1 tests, 1 passed, 0 failed), the run FAIL (1 tests, 0 passed, 1 failed)"* ]]
+	[[ "$stderr" == *"$d/pass.md:31: failed: the note says 0, the run 1"* ]]
+	[[ "$stderr" == *"$d/pass.md:3: the note says PASS, the run FAIL" ]]
+	# A forged note that adds up is still caught by the run.
+	sed 's/| (b) | Unknown formats are refused | `export refuses \*` | 1 | 0 | 1 | FAIL |/| (b) | Unknown formats are refused | `export refuses *` | 1 | 1 | 0 | PASS |/' \
+	    "$d/fail.md" >"$BATS_TEST_TMPDIR/note.md"
+	run --separate-stderr tapnote -c "$BATS_TEST_TMPDIR/note.md" \
+	    -m "$d/scenarios-fail.tsv" "$d/fail.tap"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"scenario (b): the note says PASS (1 tests, 1 passed, 0 failed), the run FAIL (1 tests, 0 passed, 1 failed)"* ]]
+}
+
+@test "check: -c takes no note-writing options" {
+	run --separate-stderr tapnote -c "$FIXTURES/tapnote/pass.md" -b main
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"usage: tapnote"* ]]
+	run --separate-stderr tapnote -c "$FIXTURES/tapnote/pass.md" -n
+	[ "$status" -eq 2 ]
+}
+
+@test "-o: the note is written whole, PASS or FAIL" {
+	local d="$BATS_TEST_TMPDIR"
+	tapnote -b main -s "$SRC" -H "$HEAD" -d 2026-03-01T13:14:15Z \
+	    -m "$FIXTURES/tapnote/scenarios-fail.tsv" \
+	    -r "$(printf 'prove -v t/\necho `done`')" \
+	    -o "$d/verification.md" "$FIXTURES/tapnote/fail.tap"
+	diff -u "$FIXTURES/tapnote/fail.md" "$d/verification.md"
+	run --separate-stderr tapnote -o "$d/verification.md" <<<'not tap'
+	[ "$status" -eq 1 ]
+	diff -u "$FIXTURES/tapnote/fail.md" "$d/verification.md"
+}
