@@ -111,6 +111,18 @@ shown(const char *s, size_t len, int slot)
 	return buf[slot].s;
 }
 
+/* A string value as JSON writes it, quotes included. */
+static const char *
+quoted(const char *s)
+{
+	static struct hf_str buf;
+
+	buf.len = 0;
+	hf_json_string(&buf, s, strlen(s));
+	hf_straddc(&buf, '\0');
+	return buf.s;
+}
+
 static const char *
 shows(const char *s, int slot)
 {
@@ -436,17 +448,18 @@ cmptree(struct check *ck)
 {
 	static const char *const counts[] = { "entries", "total_files",
 	    "present_count", "absent_count", NULL };
+	static const char *const list[] = { "entries", NULL };
 	static const char *const label[] = { "changed", "missing", "new",
 	    "now present", "now absent" };
 	struct entries ce, pe;
 	struct hf_str lines = { 0 };
 	size_t tally[5] = { 0 }, i = 0, j = 0, k;
 	cJSON *a, *b;
-	int c, kind;
+	int c, kind, named;
 
 	a = hf_json_load(ck->cpath[TREE], CHECK_FILE_MAX, HF_EDATA);
 	b = hf_json_load(ck->ppath[TREE], CHECK_FILE_MAX, HF_EUSAGE);
-	fields(ck, "artifact-tree.json", a, b, counts);
+	named = fields(ck, "artifact-tree.json", a, b, counts);
 	entries(a, &ce);
 	entries(b, &pe);
 	while (i < ce.n || j < pe.n) {
@@ -502,7 +515,9 @@ cmptree(struct check *ck)
 			*nl = '\0';
 			say(ck, "artifact-tree.json: %s", l);
 		}
-	}
+	} else if (named == 0 &&
+	    fields(ck, "artifact-tree.json", a, b, list) == 0)
+		say(ck, "artifact-tree.json: differs in its formatting only");
 	hf_strfree(&lines);
 	free(ce.v);
 	free(ce.absent);
@@ -527,7 +542,7 @@ cmpevents(struct check *ck)
 	if (hf_pkg_isbootstrap(ck->c[EV].data, ck->c[EV].len) &&
 	    !hf_pkg_isbootstrap(ck->p[EV].data, ck->p[EV].len)) {
 		say(ck, "events.jsonl: the package holds the bootstrap event "
-		    "of a feature that had no event log; it has one now");
+		    "of a feature that had no event log, and it has one now");
 		return;
 	}
 	if ((old.fd = open(old.name, O_RDONLY)) == -1)
@@ -725,7 +740,7 @@ timestamp(struct check *ck, const char *file, const char *key,
 		problem(ck, "%s: no %s", file, key);
 	else if (hf_badtime(v) != NULL)
 		problem(ck, "%s: %s %s is not ISO 8601 UTC with Z", file, key,
-		    shows(v, 0));
+		    quoted(v));
 }
 
 static void
