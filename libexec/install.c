@@ -245,7 +245,7 @@ install(const char *feature, const char *repo, const char *out,
 	enum action act[HF_PKG_NFILES];
 	const char *fields;
 	char *p, *link, *lockpath;
-	int i, fd, nwrite = 0, nrefuse = 0;
+	int i, fd, nwrite = 0, nrefuse = 0, status = HF_OK;
 
 	if (unlink(outfile) == -1 && errno != ENOENT)
 		hf_dieio("%s", outfile);
@@ -268,8 +268,9 @@ install(const char *feature, const char *repo, const char *out,
 	if (!nolinks(repo, out, &link)) {
 		fprintf(stderr, "handoff: %s: %s is a symbolic link; "
 		    "not writing the package through it\n", feature, link);
-		outcome(outfile, "refused");
-		return HF_EDATA;
+		free(link);
+		status = HF_EDATA;
+		goto done;
 	}
 	cleanstale(out);
 
@@ -302,8 +303,8 @@ install(const char *feature, const char *repo, const char *out,
 	if (nrefuse > 0) {
 		fprintf(stderr, "handoff: %s: run 'make check' to see the "
 		    "differences, FORCE=1 to overwrite\n", feature);
-		outcome(outfile, "refused");
-		return HF_EDATA;
+		status = HF_EDATA;
+		goto done;
 	}
 	if (nwrite > 0) {
 		makedirs(out);
@@ -330,12 +331,14 @@ install(const char *feature, const char *repo, const char *out,
 			free(p);
 		}
 	}
+done:
 	for (i = 0; i < HF_PKG_NFILES; i++)
 		hf_buffree(&built[i]);
-	outcome(outfile, nwrite > 0 ? "written" : "unchanged");
+	outcome(outfile, status != HF_OK ? "refused" : nwrite > 0 ?
+	    "written" : "unchanged");
 	close(fd);
 	free(lockpath);
-	return HF_OK;
+	return status;
 }
 
 /*
