@@ -62,16 +62,22 @@ usage(FILE *fp, int status)
 }
 
 /* One line of the report: "check: F: " and the statement. */
+static void
+vsay(const struct check *ck, const char *fmt, va_list ap)
+{
+	printf("%s: %s: ", ck->prog, ck->feature);
+	vprintf(fmt, ap);
+	putchar('\n');
+}
+
 static void __attribute__((format(printf, 2, 3)))
 say(const struct check *ck, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s: %s: ", ck->prog, ck->feature);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsay(ck, fmt, ap);
 	va_end(ap);
-	putchar('\n');
 }
 
 /* A finding of verify: said, and counted. */
@@ -80,11 +86,9 @@ problem(struct check *ck, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s: %s: ", ck->prog, ck->feature);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsay(ck, fmt, ap);
 	va_end(ap);
-	putchar('\n');
 	ck->nproblem++;
 }
 
@@ -129,18 +133,6 @@ shows(const char *s, int slot)
 	return shown(s, strlen(s), slot);
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
-	char *s;
-
-	s = hf_malloc(n + strlen(name) + 2);
-	memcpy(s, dir, n);
-	s[n] = '/';
-	strcpy(s + n + 1, name);
-	return s;
-}
 
 static int
 readfile(const char *path, struct hf_buf *b)
@@ -164,8 +156,8 @@ load(struct check *ck)
 	int i;
 
 	for (i = 0; i < HF_PKG_NFILES; i++) {
-		ck->cpath[i] = join(ck->cdir, hf_pkg_files[i]);
-		ck->ppath[i] = join(ck->pdir, hf_pkg_files[i]);
+		ck->cpath[i] = hf_pkg_path(ck->cdir, hf_pkg_files[i]);
+		ck->ppath[i] = hf_pkg_path(ck->pdir, hf_pkg_files[i]);
 		ck->hasc[i] = readfile(ck->cpath[i], &ck->c[i]);
 		ck->hasp[i] = readfile(ck->ppath[i], &ck->p[i]);
 	}
@@ -194,7 +186,7 @@ strays(struct check *ck)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		p = join(ck->cdir, de->d_name);
+		p = hf_pkg_path(ck->cdir, de->d_name);
 		if (lstat(p, &st) == -1)
 			hf_dieio("%s", p);
 		if (hf_pkg_index(de->d_name) == -1)
@@ -900,22 +892,6 @@ invariants(struct check *ck)
 	cJSON_Delete(tree);
 }
 
-static void
-outcome(const char *path, const char *word)
-{
-	char *tmp;
-	FILE *fp;
-
-	tmp = hf_malloc(strlen(path) + 5);
-	strcpy(tmp, path);
-	strcat(tmp, ".new");
-	if ((fp = fopen(tmp, "w")) == NULL)
-		hf_dieio("%s", tmp);
-	fprintf(fp, "%s\n", word);
-	if (fclose(fp) == EOF || rename(tmp, path) == -1)
-		hf_dieio("%s", path);
-	free(tmp);
-}
 
 static void
 summary(const struct check *ck)
@@ -1016,6 +992,6 @@ main(int argc, char *argv[])
 		free(ck.ppath[f]);
 	}
 	f = ck.ndiff + ck.nstray + ck.nproblem == 0;
-	outcome(outfile, f ? "matches" : "differs");
+	hf_pkg_outcome(outfile, f ? "matches" : "differs");
 	hf_exit(f ? HF_OK : HF_EDATA);
 }

@@ -62,18 +62,6 @@ onsignal(int sig)
 	raise(sig);
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
-	char *s;
-
-	s = hf_malloc(n + strlen(name) + 2);
-	memcpy(s, dir, n);
-	s[n] = '/';
-	strcpy(s + n + 1, name);
-	return s;
-}
 
 /*
  * Whether the path p has no symbolic link from the end of the prefix
@@ -168,7 +156,7 @@ cleanstale(const char *out)
 		name[n] = '\0';
 		if (hf_pkg_index(name) == -1)
 			continue;
-		p = join(out, de->d_name);
+		p = hf_pkg_path(out, de->d_name);
 		if (unlink(p) == -1 && errno != ENOENT)
 			hf_dieio("%s", p);
 		free(p);
@@ -176,26 +164,6 @@ cleanstale(const char *out)
 	closedir(d);
 }
 
-/*
- * Write the outcome word, whole: a run that ends before this leaves no
- * file, which the tally counts as failed.
- */
-static void
-outcome(const char *path, const char *word)
-{
-	char *tmp;
-	FILE *fp;
-
-	tmp = hf_malloc(strlen(path) + 5);
-	strcpy(tmp, path);
-	strcat(tmp, ".new");
-	if ((fp = fopen(tmp, "w")) == NULL)
-		hf_dieio("%s", tmp);
-	fprintf(fp, "%s\n", word);
-	if (fclose(fp) == EOF || rename(tmp, path) == -1)
-		hf_dieio("%s", path);
-	free(tmp);
-}
 
 /* Write b to out/name through a temporary file; it is renamed later. */
 static char *
@@ -249,7 +217,7 @@ install(const char *feature, const char *repo, const char *out,
 
 	if (unlink(outfile) == -1 && errno != ENOENT)
 		hf_dieio("%s", outfile);
-	lockpath = join(pkgdir, "../lock");
+	lockpath = hf_pkg_path(pkgdir, "../lock");
 	if ((fd = open(lockpath, O_RDWR | O_CREAT, 0666)) == -1)
 		hf_dieio("%s", lockpath);
 	while (flock(fd, LOCK_EX) == -1)
@@ -258,7 +226,7 @@ install(const char *feature, const char *repo, const char *out,
 
 	/* Only a complete package is installed. */
 	for (i = 0; i < HF_PKG_NFILES; i++) {
-		p = join(pkgdir, hf_pkg_files[i]);
+		p = hf_pkg_path(pkgdir, hf_pkg_files[i]);
 		if (stat(p, &st[i]) == -1 || !S_ISREG(st[i].st_mode))
 			hf_die(HF_EUSAGE, "%s: %s: the built package has no %s",
 			    feature, pkgdir, hf_pkg_files[i]);
@@ -275,7 +243,7 @@ install(const char *feature, const char *repo, const char *out,
 	cleanstale(out);
 
 	for (i = 0; i < HF_PKG_NFILES; i++) {
-		p = join(out, hf_pkg_files[i]);
+		p = hf_pkg_path(out, hf_pkg_files[i]);
 		act[i] = WRITE;
 		if (lstat(p, &ost) == -1) {
 			if (errno != ENOENT && errno != ENOTDIR)
@@ -320,7 +288,7 @@ install(const char *feature, const char *repo, const char *out,
 		for (i = 0; i < HF_PKG_NFILES; i++) {
 			if (act[i] != WRITE)
 				continue;
-			p = join(out, hf_pkg_files[i]);
+			p = hf_pkg_path(out, hf_pkg_files[i]);
 			if (rename(tmpnames[0], p) == -1)
 				hf_dieio("%s", p);
 			free(tmpnames[0]);
@@ -334,7 +302,7 @@ install(const char *feature, const char *repo, const char *out,
 done:
 	for (i = 0; i < HF_PKG_NFILES; i++)
 		hf_buffree(&built[i]);
-	outcome(outfile, status != HF_OK ? "refused" : nwrite > 0 ?
+	hf_pkg_outcome(outfile, status != HF_OK ? "refused" : nwrite > 0 ?
 	    "written" : "unchanged");
 	close(fd);
 	free(lockpath);

@@ -253,6 +253,10 @@ enum hf_pkgcmp {
 };
 enum hf_pkgcmp hf_pkgcmp(const char *, const char *, size_t, const char *,
 	    size_t, const char **);
+/* dir/name, allocated. */
+char	*hf_pkg_path(const char *, const char *);
+/* Write the one-word outcome of a run (written, refused, matches ...). */
+void	 hf_pkg_outcome(const char *, const char *);
 /* Whether the text is one line holding a bootstrap event. */
 int	 hf_pkg_isbootstrap(const char *, size_t);
 

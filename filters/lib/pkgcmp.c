@@ -10,6 +10,8 @@
  * decided on the text: every line equal except those of member K, whose
  * values are both strings.  Nothing else may differ, not even formatting.
  */
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hf.h"
@@ -167,4 +169,38 @@ hf_pkgcmp(const char *name, const char *a, size_t alen, const char *b,
 			return jsonstamp(stamps[i].key, a, alen, b, blen);
 		}
 	return HF_PKG_DIFFERS;
+}
+
+char *
+hf_pkg_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	char *s;
+
+	s = hf_malloc(n + strlen(name) + 2);
+	memcpy(s, dir, n);
+	s[n] = '/';
+	strcpy(s + n + 1, name);
+	return s;
+}
+
+/*
+ * Written whole, through a temporary file: a run that ends before this
+ * leaves no file, which the tally counts as failed.
+ */
+void
+hf_pkg_outcome(const char *path, const char *word)
+{
+	char *tmp;
+	FILE *fp;
+
+	tmp = hf_malloc(strlen(path) + 5);
+	strcpy(tmp, path);
+	strcat(tmp, ".new");
+	if ((fp = fopen(tmp, "w")) == NULL)
+		hf_dieio("%s", tmp);
+	fprintf(fp, "%s\n", word);
+	if (fclose(fp) == EOF || rename(tmp, path) == -1)
+		hf_dieio("%s", path);
+	free(tmp);
 }
