@@ -387,4 +387,69 @@ void	 hf_md_text(struct hf_str *, const char *);
 void	 hf_md_code(struct hf_str *, const char *, int);
 /* ---- end of md.c ----------------------------------------------------- */
 
+/* ---- pkgcmp.c, evlog.c: the package as a whole (install, check) ----- */
+/* The files of a package, in the order messages list them. */
+#define HF_PKG_NFILES	7
+extern const char *const hf_pkg_files[HF_PKG_NFILES];
+/* The index of name in hf_pkg_files, or -1 when it is none of them. */
+int	 hf_pkg_index(const char *);
+/*
+ * How a package file a (the one installed or committed) compares with b
+ * (the one built or replayed): byte for byte the same; the same but for
+ * the value of a timestamp field (namespace.json's generated_at, the
+ * manifest's and the tree's captured_at, the at and event_id of a lone
+ * bootstrap event), which *fields then names; or different.  This is the
+ * one definition of "changed" that install and check share.
+ */
+enum hf_pkgcmp {
+	HF_PKG_SAME,
+	HF_PKG_STAMP,
+	HF_PKG_DIFFERS
+};
+enum hf_pkgcmp hf_pkgcmp(const char *, const char *, size_t, const char *,
+	    size_t, const char **);
+/* dir/name, allocated. */
+char	*hf_pkg_path(const char *, const char *);
+/* Write the one-word outcome of a run (written, refused, matches ...). */
+void	 hf_pkg_outcome(const char *, const char *);
+/* Whether the text is one line holding a bootstrap event. */
+int	 hf_pkg_isbootstrap(const char *, size_t);
+
+/*
+ * An event log as the comparison reads it: len bytes from offset start
+ * of the descriptor fd (read with pread, so one file may serve several).
+ */
+struct hf_evsrc {
+	const char	*name;
+	int		 fd;
+	long long	 start;
+	long long	 len;
+};
+enum hf_evkind {
+	HF_EV_IDENTICAL,
+	HF_EV_APPENDED,		/* the committed log is a prefix of the new */
+	HF_EV_REWRITTEN		/* they part at line .line of the committed */
+};
+struct hf_evdiff {
+	enum hf_evkind	 kind;
+	unsigned long	 line;		/* HF_EV_REWRITTEN: committed line */
+	long long	 linestart;	/* its offset in the committed log */
+	size_t		 appended;	/* HF_EV_APPENDED: events appended */
+};
+/*
+ * Compare a committed event log with the log now, both as evcat passes
+ * them through, so a missing final newline makes no difference.
+ * I/O errors are fatal.
+ */
+void	 hf_evlog_compare(const struct hf_evsrc *, const struct hf_evsrc *,
+	    struct hf_evdiff *);
+/*
+ * Append the verdict in words, without a newline: "identical", "N events
+ * appended since the handoff" or "history rewritten at line N (event_id
+ * ID)", the id read from the committed line when it has one.
+ */
+void	 hf_evlog_describe(struct hf_str *, const struct hf_evsrc *,
+	    const struct hf_evdiff *);
+/* ---- end of pkgcmp.c, evlog.c ---------------------------------------- */
+
 #endif /* HF_H */
