@@ -146,8 +146,7 @@ main(int argc, char *argv[])
 	if (outfile != NULL) {
 		hf_setoutput(outfile);
 		/* The output is a script: whoever may read it may run it. */
-		if (fchmod(STDOUT_FILENO, 0755) == -1)
-			hf_dieio("%s", outfile);
+		hf_setoutputmode(0755);
 	}
 	hf_write(out.s, out.len);
 	hf_strfree(&out);

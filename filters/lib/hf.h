@@ -22,6 +22,8 @@
 #ifndef HF_H
 #define HF_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,6 +99,11 @@ void	 hf_exit(int) __attribute__((noreturn));
  * A path of "-" means standard output.
  */
 void	 hf_setoutput(const char *);
+/*
+ * The mode the file of -o gets, new or replaced (a script's 0755); an
+ * identical file of another mode is replaced.  Call after hf_setoutput.
+ */
+void	 hf_setoutputmode(mode_t);
 /* For err.c: put the output in place, or discard it. */
 void	 hf_outcommit(void);
 void	 hf_outdiscard(void);

@@ -26,6 +26,7 @@ static char *tmppath;
 static char *target;
 static volatile sig_atomic_t armed;
 static mode_t newmode;
+static int forcemode;
 
 static const int fatal[] = { SIGHUP, SIGINT, SIGTERM };
 
@@ -160,6 +161,13 @@ out:
 }
 
 void
+hf_setoutputmode(mode_t mode)
+{
+	newmode = mode;
+	forcemode = 1;
+}
+
+void
 hf_outcommit(void)
 {
 	struct stat st, old;
@@ -168,12 +176,16 @@ hf_outcommit(void)
 		return;
 	if (fstat(STDOUT_FILENO, &st) == -1)
 		hf_dieio("%s", tmppath);
-	if (same(STDOUT_FILENO, target, st.st_size)) {
+	if (same(STDOUT_FILENO, target, st.st_size) && (!forcemode ||
+	    (stat(target, &old) == 0 && (old.st_mode & 07777) == newmode))) {
 		hf_outdiscard();
 		return;
 	}
-	/* A file replaced keeps its mode; a new one gets newmode. */
-	if (fchmod(STDOUT_FILENO, stat(target, &old) == 0 &&
+	/*
+	 * A file replaced keeps its mode, a new one gets newmode, unless the
+	 * program said which mode its output must have.
+	 */
+	if (fchmod(STDOUT_FILENO, !forcemode && stat(target, &old) == 0 &&
 	    S_ISREG(old.st_mode) ? old.st_mode & 07777 : newmode) == -1)
 		hf_dieio("%s", tmppath);
 	if (rename(tmppath, target) == -1)
