@@ -40,7 +40,8 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: install [-f] -F feature -r repo -o out "
 	    "-s outcome_file pkgdir\n"
-	    "       install -T goal [-B build] feature ...\n");
+	    "       install -T goal [-B build] [-m marker] [-e failure] "
+	    "[-k skipped] feature ...\n");
 	hf_exit(status);
 }
 
@@ -309,32 +310,53 @@ done:
 	return status;
 }
 
+/* Whether a was last modified before b. */
+static int
+older(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec < b->st_mtim.tv_sec ||
+	    (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec < b->st_mtim.tv_nsec);
+}
+
 /*
- * The tally of an -all run: the outcome word each feature's run left in
- * BUILD/F/outcome.GOAL, none meaning that it failed.
+ * The tally of an -all run.  Each feature's run left a word in
+ * BUILD/F/outcome.GOAL; a package file whose recipe ran emptied it first,
+ * so an empty or missing file means that a filter failed.  A file older
+ * than the run's marker was not written this run: for handoff the package
+ * was current and nothing needed installing; check and verify always run,
+ * so for them it means they did not get to.  failed holds the features
+ * the probe could not resolve, with the reason, skipped the directories
+ * that are not features.
  */
 static int
-tally(const char *goal, const char *build, int n, char **features)
+tally(const char *goal, const char *build, const char *marker, int n,
+    char **features, const struct hf_str *failed, const struct hf_str *skipped)
 {
 	static const char *const install[] = { "written", "unchanged",
 	    "refused", NULL };
 	static const char *const compare[] = { "matches", "differs", NULL };
 	const char *const *words;
 	struct hf_str names[4] = { { 0 } };
+	struct stat mst, st;
 	struct hf_buf b;
-	size_t count[4] = { 0 }, k, nw;
+	size_t count[4] = { 0 }, k, nw, i;
 	char *p, *q;
-	int f;
+	int f, handoff, havemark;
 
-	words = strcmp(goal, "handoff") == 0 ? install : compare;
+	handoff = strcmp(goal, "handoff") == 0;
+	words = handoff ? install : compare;
 	for (nw = 0; words[nw] != NULL; nw++)
 		;
+	havemark = marker != NULL && stat(marker, &mst) == 0;
 	for (f = 0; f < n; f++) {
 		p = hf_malloc(strlen(build) + strlen(features[f]) +
 		    strlen(goal) + 11);
 		sprintf(p, "%s/%s/outcome.%s", build, features[f], goal);
 		k = nw;
-		if (access(p, F_OK) == 0) {
+		if (stat(p, &st) == 0 && havemark && older(&st, &mst))
+			k = handoff ? 1 : nw;
+		else if (access(p, F_OK) == 0) {
 			hf_readmax(p, &b, 64, HF_EUSAGE);
 			if ((q = strchr(b.data, '\n')) != NULL)
 				*q = '\0';
@@ -348,6 +370,16 @@ tally(const char *goal, const char *build, int n, char **features)
 		count[k]++;
 		free(p);
 	}
+	/* A reason the probe gave is one line each, naming its feature. */
+	for (i = 0; i < failed->len; i += strlen(failed->s + i) + 1) {
+		printf("%s-all: %s\n", goal, failed->s + i);
+		count[nw]++;
+		hf_straddc(&names[nw], ' ');
+		hf_stradd(&names[nw], failed->s + i,
+		    strcspn(failed->s + i, ":"));
+	}
+	for (i = 0; i < skipped->len; i += strlen(skipped->s + i) + 1)
+		printf("%s-all: skipped: %s\n", goal, skipped->s + i);
 	for (k = 0; k <= nw; k++)
 		if (count[k] > 0)
 			printf("%s-all: %s:%.*s\n", goal,
@@ -357,25 +389,34 @@ tally(const char *goal, const char *build, int n, char **features)
 	for (k = 0; k <= nw; k++)
 		printf("%s %zu %s", k > 0 ? "," : "", count[k],
 		    k < nw ? words[k] : "failed");
+	if (skipped->len > 0) {
+		for (i = k = 0; i < skipped->len; k++)
+			i += strlen(skipped->s + i) + 1;
+		printf(", %zu skipped", k);
+	}
 	printf("\n");
 	for (k = 0; k < 4; k++)
 		hf_strfree(&names[k]);
-	return count[nw] > 0 || count[nw == 3 ? 2 : 1] > 0 ? HF_EDATA : HF_OK;
+	return count[nw] > 0 || count[handoff ? 2 : 1] > 0 ? HF_EDATA : HF_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
 	const char *feature = NULL, *repo = NULL, *out = NULL, *outfile = NULL,
-	    *goal = NULL, *build = ".", *why;
+	    *goal = NULL, *build = ".", *marker = NULL, *why;
+	struct hf_str failed = { 0 }, skipped = { 0 };
 	int ch, force = 0;
 
 
 	hf_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "B:F:fho:r:s:T:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:e:F:fhk:m:o:r:s:T:")) != -1) {
 		switch (ch) {
 		case 'B':
 			build = optarg;
+			break;
+		case 'e':
+			hf_stradd(&failed, optarg, strlen(optarg) + 1);
 			break;
 		case 'F':
 			feature = optarg;
@@ -385,6 +426,12 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout, HF_OK);
+			break;
+		case 'k':
+			hf_stradd(&skipped, optarg, strlen(optarg) + 1);
+			break;
+		case 'm':
+			marker = optarg;
 			break;
 		case 'o':
 			out = optarg;
@@ -409,7 +456,10 @@ main(int argc, char *argv[])
 		    0 && strcmp(goal, "verify") != 0)
 			hf_die(HF_EUSAGE, "-T %s: not handoff, check or verify",
 			    goal);
-		hf_exit(tally(goal, build, argc, argv));
+		ch = tally(goal, build, marker, argc, argv, &failed, &skipped);
+		hf_strfree(&failed);
+		hf_strfree(&skipped);
+		hf_exit(ch);
 	}
 	if (argc != 1 || feature == NULL || repo == NULL || out == NULL ||
 	    outfile == NULL)
