@@ -325,6 +325,8 @@ static struct proc cat;
 static struct hf_str catreq;
 static size_t catn;
 static struct hf_str catinfo;	/* one byte a request: 1 for info */
+static struct hf_str **catbufs;	/* every batch's answers, kept to the end */
+static size_t ncatbufs;
 
 static void
 catask(const char *cmd, const char *name)
@@ -357,6 +359,8 @@ catflush(struct obj *ans)
 		return;
 	hf_straddstr(&catreq, "flush\n");
 	in = hf_calloc(1, sizeof(*in));
+	catbufs = hf_reallocarray(catbufs, ncatbufs + 1, sizeof(*catbufs));
+	catbufs[ncatbufs++] = in;
 	off = hf_calloc(catn, sizeof(*off));
 	fcntl(cat.in, F_SETFL, fcntl(cat.in, F_GETFL) | O_NONBLOCK);
 	while (got < catn) {
@@ -445,36 +449,78 @@ catflush(struct obj *ans)
 
 /* ---- the feature tree as treehash -g reads it ------------------------- */
 
-/* Trees by object id, fetched level by level. */
-struct tnode {
+/*
+ * Every tree and blob read, by object id: a table and an open-addressing
+ * index into it, so that a repository of many files costs no quadratic
+ * search.
+ */
+struct onode {
 	char		 oid[65];
 	struct obj	 o;
 };
-static struct tnode *trees;
-static size_t ntrees, captrees;
-static struct obj *blobs;
-static size_t nblobs, capblobs;
+static struct onode *objs;
+static size_t nobjs, capobjs;
+static size_t *oindex;		/* position + 1, 0 for a free slot */
+static size_t capindex;
 
-static struct obj *
-findobj(struct obj *v, size_t n, const char *oid)
+static size_t
+oidhash(const char *oid)
 {
-	size_t i;
+	size_t h = 0;
+	int i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].oid, oid) == 0)
-			return &v[i];
-	return NULL;
+	for (i = 0; i < 16 && oid[i] != '\0'; i++)
+		h = h * 16 + (size_t)(oid[i] <= '9' ? oid[i] - '0' :
+		    oid[i] - 'a' + 10);
+	return h;
+}
+
+/* The slot of oid in the index: its entry, or the free one it would take. */
+static size_t *
+oslot(const char *oid)
+{
+	size_t i = oidhash(oid) & (capindex - 1);
+
+	while (oindex[i] != 0 && strcmp(objs[oindex[i] - 1].oid, oid) != 0)
+		i = (i + 1) & (capindex - 1);
+	return &oindex[i];
 }
 
 static struct obj *
-findtree(const char *oid)
+findobj(const char *oid)
+{
+	size_t *sl;
+
+	if (capindex == 0)
+		return NULL;
+	sl = oslot(oid);
+	return *sl ? &objs[*sl - 1].o : NULL;
+}
+
+/* Enter oid, its object not read yet; returns 0 if it was there. */
+static int
+addobj(const char *oid)
 {
 	size_t i;
 
-	for (i = 0; i < ntrees; i++)
-		if (strcmp(trees[i].oid, oid) == 0)
-			return &trees[i].o;
-	return NULL;
+	if (findobj(oid) != NULL)
+		return 0;
+	if (2 * (nobjs + 1) > capindex) {
+		free(oindex);
+		capindex = capindex ? 2 * capindex : 1024;
+		oindex = hf_calloc(capindex, sizeof(*oindex));
+		for (i = 0; i < nobjs; i++)
+			*oslot(objs[i].oid) = i + 1;
+	}
+	if (nobjs == capobjs) {
+		capobjs = capobjs ? 2 * capobjs : 512;
+		objs = hf_reallocarray(objs, capobjs, sizeof(*objs));
+	}
+	memset(&objs[nobjs], 0, sizeof(*objs));
+	strcpy(objs[nobjs].oid, oid);
+	*oslot(oid) = nobjs + 1;
+	nobjs++;
+	return 1;
 }
 
 /* One entry of a tree object. */
@@ -512,85 +558,55 @@ nextent(const struct obj *t, size_t *pos, struct tent *e)
 }
 
 /*
- * Fetch every tree below the roots given, one batch a level, then every
- * blob of them (wantblob selects the features whose blobs are needed).
+ * Read every tree below the features' trees, one batch a level, then
+ * every blob of them in one more.
  */
 static void
 fetchtrees(void)
 {
 	struct obj *ans;
 	struct tent e;
-	size_t i, pos, first = 0, last, k;
+	size_t i, pos, first, last, k;
 
-	/* Level 0: the feature trees are already known. */
-	for (i = 0; i < nfeats; i++) {
-		if (feats[i].tree.data == NULL || findtree(feats[i].tree.oid))
-			continue;
-		if (ntrees == captrees) {
-			captrees = captrees ? 2 * captrees : 64;
-			trees = hf_reallocarray(trees, captrees,
-			    sizeof(*trees));
-		}
-		strcpy(trees[ntrees].oid, feats[i].tree.oid);
-		trees[ntrees++].o = feats[i].tree;
-	}
-	while (first < ntrees) {
-		last = ntrees;
+	first = nobjs;
+	for (i = 0; i < nfeats; i++)
+		if (feats[i].tree.data != NULL && addobj(feats[i].tree.oid))
+			objs[nobjs - 1].o = feats[i].tree;
+	while (first < nobjs) {
+		last = nobjs;
 		for (k = first; k < last; k++) {
 			pos = 0;
-			while (nextent(&trees[k].o, &pos, &e)) {
-				if (e.mode != 040000 || findtree(e.oid))
-					continue;
-				if (ntrees == captrees) {
-					captrees *= 2;
-					trees = hf_reallocarray(trees,
-					    captrees, sizeof(*trees));
-				}
-				strcpy(trees[ntrees].oid, e.oid);
-				trees[ntrees].o.data = NULL;
-				ntrees++;
-				catask("contents", e.oid);
-			}
+			while (nextent(&objs[k].o, &pos, &e))
+				if (e.mode == 040000 && addobj(e.oid))
+					catask("contents", e.oid);
 		}
 		ans = hf_calloc(catn + 1, sizeof(*ans));
 		catflush(ans);
-		for (k = last; k < ntrees; k++) {
+		for (k = last; k < nobjs; k++) {
 			if (ans[k - last].data == NULL ||
 			    strcmp(ans[k - last].type, "tree") != 0)
 				hf_die(HF_EUSAGE, "git cat-file: tree %s "
-				    "missing", trees[k].oid);
-			trees[k].o = ans[k - last];
-			strcpy(trees[k].o.oid, trees[k].oid);
+				    "missing", objs[k].oid);
+			objs[k].o = ans[k - last];
 		}
 		free(ans);
 		first = last;
 	}
-	/* Every blob of every tree, once. */
-	for (k = 0; k < ntrees; k++) {
+	last = nobjs;
+	for (k = 0; k < last; k++) {
 		pos = 0;
-		while (nextent(&trees[k].o, &pos, &e)) {
-			if ((e.mode & 0170000) != 0100000 &&
-			    e.mode != 0120000)
-				continue;
-			if (findobj(blobs, nblobs, e.oid))
-				continue;
-			if (nblobs == capblobs) {
-				capblobs = capblobs ? 2 * capblobs : 256;
-				blobs = hf_reallocarray(blobs, capblobs,
-				    sizeof(*blobs));
-			}
-			strcpy(blobs[nblobs++].oid, e.oid);
-			catask("contents", e.oid);
-		}
+		while (nextent(&objs[k].o, &pos, &e))
+			if (((e.mode & 0170000) == 0100000 ||
+			    e.mode == 0120000) && addobj(e.oid))
+				catask("contents", e.oid);
 	}
 	ans = hf_calloc(catn + 1, sizeof(*ans));
-	k = nblobs - catn;
 	catflush(ans);
-	for (i = k; i < nblobs; i++) {
-		if (ans[i - k].data == NULL)
+	for (k = last; k < nobjs; k++) {
+		if (ans[k - last].data == NULL)
 			hf_die(HF_EUSAGE, "git cat-file: blob %s missing",
-			    blobs[i].oid);
-		blobs[i] = ans[i - k];
+			    objs[k].oid);
+		objs[k].o = ans[k - last];
 	}
 	free(ans);
 }
@@ -651,13 +667,13 @@ emittree(struct hf_str *s, const struct obj *t, struct hf_str *pre)
 				continue;
 			hf_stradd(pre, e.name, nl);
 			hf_straddc(pre, '/');
-			emittree(s, findtree(e.oid), pre);
+			emittree(s, findobj(e.oid), pre);
 			pre->len = keep;
 			continue;
 		}
 		if ((e.mode & 0170000) != 0100000 && e.mode != 0120000)
 			continue;
-		b = findobj(blobs, nblobs, e.oid);
+		b = findobj(e.oid);
 		snprintf(hdr, sizeof(hdr), "%s blob %zu %06o ", e.oid, b->len,
 		    e.mode);
 		hf_straddstr(s, hdr);
@@ -1237,6 +1253,23 @@ committime(const struct obj *o)
 }
 
 /*
+ * The k-th path, relative to the top, where feature f's manifest may lie
+ * (a MANIFEST given in the work tree, or MANIFEST_PATH's), or NULL past
+ * the last.
+ */
+static char *
+manspec(const struct feat *f, size_t k)
+{
+	if (par[P_MANIFEST] != NULL)
+		return k == 0 && f->manfile != NULL ? hf_strdup(f->manfile) :
+		    NULL;
+	if (k >= nmpath)
+		return NULL;
+	return xasprintf("%s%s/%s/%s", prefix, mpath[k], f->mission,
+	    MANIFEST_NAME);
+}
+
+/*
  * The questions the log answers: for each feature the last commit that
  * touched its directory outside handoff/, and its event log; for each
  * mission whose source commit is the log's to find, the last commit that
@@ -1268,6 +1301,7 @@ gitlog(void)
 	int graft = 0, stop = 0, have = 0;
 	unsigned long seq = 0;
 	ssize_t n;
+	char *mp;
 
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
@@ -1287,11 +1321,7 @@ gitlog(void)
 		}
 		if (!f->needsc)
 			continue;
-		for (k = 0; k < nmpath; k++) {
-			char *mp = f->manfile ? hf_strdup(f->manfile) :
-			    xasprintf("%s%s/%s/%s", prefix, mpath[k],
-			    f->mission, MANIFEST_NAME);
-
+		for (k = 0; (mp = manspec(f, k)) != NULL; k++) {
 			for (open = 0; open < nq; open++)
 				if (strcmp(qs[open].path, mp) == 0)
 					break;
@@ -1301,8 +1331,6 @@ gitlog(void)
 				memset(&qs[nq], 0, sizeof(*qs));
 				qs[nq++].path = mp;
 			}
-			if (f->manfile)
-				break;
 		}
 	}
 	if (nq == 0)
@@ -1450,20 +1478,14 @@ gitlog(void)
 		if (f->err != NULL || f->tree.data == NULL || !f->needsc)
 			continue;
 		for (k = 0; k < nq; k++) {
-			char *mp;
 			size_t j;
 
-			for (j = 0; j < nmpath; j++) {
-				mp = f->manfile ? hf_strdup(f->manfile) :
-				    xasprintf("%s%s/%s/%s", prefix, mpath[j],
-				    f->mission, MANIFEST_NAME);
+			for (j = 0; (mp = manspec(f, j)) != NULL; j++) {
 				if (strcmp(qs[k].path, mp) == 0 &&
 				    qs[k].oid[0] != '\0' && (m == NULL ||
 				    qs[k].seq < m->seq))
 					m = &qs[k];
 				free(mp);
-				if (f->manfile)
-					break;
 			}
 		}
 		strcpy(f->sc, f->tc);
@@ -1684,7 +1706,7 @@ probegit(const char *repo)
 		toplevel(&f->tree, "meta.json", f->meta);
 		toplevel(&f->tree, "status.events.jsonl", f->ev);
 		toplevel(&f->tree, "versions", f->pins);
-		b = f->meta[0] ? findobj(blobs, nblobs, f->meta) : NULL;
+		b = f->meta[0] ? findobj(f->meta) : NULL;
 		f->mission = par[P_MISSION] ? hf_strdup(par[P_MISSION]) :
 		    b ? missionof(b->data, b->len) : NULL;
 		if (f->mission == NULL)
@@ -1710,7 +1732,7 @@ probegit(const char *repo)
 			shallowerr(f, f->sc);
 		else if (f->ev[0] && f->evgraft)
 			shallowerr(f, f->evc);
-		if (f->err != NULL || f->manfile != NULL)
+		if (f->err != NULL || par[P_MANIFEST] != NULL)
 			continue;
 		for (k = 0; k < nmpath; k++) {
 			name = xasprintf("%s:%s%s/%s/%s", f->sc, prefix,
@@ -1738,7 +1760,7 @@ probegit(const char *repo)
 	for (i = 0, n = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
 
-		if (f->err != NULL || f->manfile != NULL)
+		if (f->err != NULL || par[P_MANIFEST] != NULL)
 			continue;
 		for (k = 0; k < nmpath; k++, n += 3) {
 			if (f->man.data == NULL && ans[n].data != NULL &&
@@ -1852,7 +1874,7 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		putin(f, "files", f->files, f->fileslen, "files");
 	}
 	if (f->ev[0] != '\0') {
-		struct obj *b = isgit ? findobj(blobs, nblobs, f->ev) : NULL;
+		struct obj *b = isgit ? findobj(f->ev) : NULL;
 		struct hf_str s = { 0 };
 
 		if (b == NULL) {
@@ -1867,7 +1889,7 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 	} else
 		mkset(f->name, "events", "");
 	if (f->pins[0] != '\0') {
-		struct obj *b = isgit ? findobj(blobs, nblobs, f->pins) : NULL;
+		struct obj *b = isgit ? findobj(f->pins) : NULL;
 		struct hf_str s = { 0 };
 
 		if (b == NULL) {
@@ -1928,7 +1950,8 @@ int
 main(int argc, char *argv[])
 {
 	const char *out = NULL, *build = NULL, *repo, *sde;
-	char *scope = NULL, *v, *mp, *tok, *br;
+	char *scope = NULL, *v, *mp, *tok, *br, *manrel = NULL;
+	struct hf_str manbuf = { 0 };
 	struct hf_str w = { 0 };
 	int c, all = 0, i, k;
 	size_t j;
@@ -1993,6 +2016,19 @@ main(int argc, char *argv[])
 	if (nmpath == 0)
 		hf_die(HF_EDATA, "MANIFEST_PATH is empty; set MANIFEST_PATH");
 	revparse(repo);
+	if (par[P_MANIFEST] != NULL && isgit) {
+		/*
+		 * A manifest in the work tree is one more input whose last
+		 * commit the source commit follows.
+		 */
+		if ((v = real(par[P_MANIFEST])) != NULL &&
+		    below(v, top) != NULL)
+			manrel = hf_strdup(below(v, top));
+		free(v);
+		if (readfile(par[P_MANIFEST], &manbuf, (size_t)64 << 20) == -1)
+			hf_die(HF_EDATA, "MANIFEST=%s cannot be read (set "
+			    "MANIFEST)", par[P_MANIFEST]);
+	}
 	if (all)
 		listall(repo);
 	else
@@ -2009,35 +2045,16 @@ main(int argc, char *argv[])
 			strcpy(f->sc, f->p_sc);
 		else
 			f->needsc = 1;
-		if (par[P_MANIFEST]) {
-			char *a = real(par[P_MANIFEST]);
-			const char *r = a && isgit ? below(a, top) : NULL;
-
-			/* In git, a manifest in the work tree is one input
-			 * the source commit follows. */
-			f->manfile = isgit ? (r ? hf_strdup(r) : NULL) :
-			    hf_strdup(par[P_MANIFEST]);
-			if (isgit && r == NULL)
-				f->manfile = NULL;
-			if (isgit) {
-				struct hf_str s = { 0 };
-
-				if (readfile(par[P_MANIFEST], &s,
-				    (size_t)64 << 20) == -1)
-					hf_die(HF_EDATA, "MANIFEST=%s cannot "
-					    "be read (set MANIFEST)",
-					    par[P_MANIFEST]);
-				f->man.data = s.s;
-				f->man.len = s.len;
-				if (f->manfile == NULL)
-					f->manfile = hf_strdup("");
-			}
-			free(a);
+		if (par[P_MANIFEST] != NULL) {
+			f->manfile = isgit ? (manrel ? hf_strdup(manrel) :
+			    NULL) : hf_strdup(par[P_MANIFEST]);
+			f->man.data = manbuf.s;
+			f->man.len = manbuf.len;
 		}
 	}
 	if (isgit) {
 		probegit(repo);
-		scope = hf_strdup(par[P_SCOPE] ? par[P_SCOPE] : scopeid());
+		scope = par[P_SCOPE] ? hf_strdup(par[P_SCOPE]) : scopeid();
 	} else {
 		for (j = 0; j < nfeats; j++)
 			probefiles(&feats[j], repo);
