@@ -156,65 +156,6 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
-/*
- * The slug rule of the project's vocabulary: letters, digits, '.', '_'
- * and '-', no leading '.' or '-', no "..", at most 200 bytes.  A copy of
- * the library's hf_badslug until that lands, to be replaced by it.
- */
-static const char *
-badslug(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0')
-		return "empty";
-	if (strlen(s) > 200)
-		return "longer than 200 bytes";
-	if (*s == '.' || *s == '-')
-		return "starts with '.' or '-'";
-	if (strstr(s, "..") != NULL)
-		return "holds \"..\"";
-	for (p = s; *p != '\0'; p++)
-		if (!(( *p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-		    *p == '-'))
-			return "holds a byte other than a letter, digit, "
-			    "'.', '_' or '-'";
-	return NULL;
-}
-
-/* A mission or scope name: the slug's bytes, no leading '.' or '-'. */
-static int
-goodname(const char *s)
-{
-	return s != NULL && *s != '\0' && strlen(s) <= 200 &&
-	    badslug(s) == NULL;
-}
-
-static int
-ishex(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n != 40 && n != 64)
-		return 0;
-	return strspn(s, "0123456789abcdef") == n;
-}
-
-/* A branch as git check-ref-format takes it, from a safe alphabet. */
-static int
-goodbranch(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 255 &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._/+-") == n && *s != '-' && *s != '/' && *s != '.' &&
-	    s[n - 1] != '/' && s[n - 1] != '.' && strstr(s, "..") == NULL &&
-	    strstr(s, "//") == NULL && strstr(s, "/.") == NULL &&
-	    (n < 5 || strcmp(s + n - 5, ".lock") != 0);
-}
-
 /* ---- processes -------------------------------------------------------- */
 
 struct proc {
@@ -463,23 +404,11 @@ static size_t nobjs, capobjs;
 static size_t *oindex;		/* position + 1, 0 for a free slot */
 static size_t capindex;
 
-static size_t
-oidhash(const char *oid)
-{
-	size_t h = 0;
-	int i;
-
-	for (i = 0; i < 16 && oid[i] != '\0'; i++)
-		h = h * 16 + (size_t)(oid[i] <= '9' ? oid[i] - '0' :
-		    oid[i] - 'a' + 10);
-	return h;
-}
-
 /* The slot of oid in the index: its entry, or the free one it would take. */
 static size_t *
 oslot(const char *oid)
 {
-	size_t i = oidhash(oid) & (capindex - 1);
+	size_t i = (size_t)hf_hash(oid, strlen(oid)) & (capindex - 1);
 
 	while (oindex[i] != 0 && strcmp(objs[oindex[i] - 1].oid, oid) != 0)
 		i = (i + 1) & (capindex - 1);
@@ -959,7 +888,7 @@ listall(const char *repo)
 	closedir(d);
 	qsort(names, n, sizeof(*names), bystr);
 	for (i = 0; i < n; i++) {
-		if ((why = badslug(names[i])) != NULL) {
+		if ((why = hf_badslug(names[i])) != NULL) {
 			skip(names[i], why);
 			free(names[i]);
 			continue;
@@ -1011,7 +940,7 @@ onefeature(const char *repo)
 		hf_die(HF_EDATA, "FEATURE is not set; set FEATURE to a "
 		    "directory name under %s/kitty-specs", repo);
 	if (fdp == NULL) {
-		if ((why = badslug(name)) != NULL)
+		if ((why = hf_badslug(name)) != NULL)
 			hf_die(HF_EDATA, "FEATURE=%s is not a feature slug "
 			    "(%s); set FEATURE", name, why);
 		b = xasprintf("kitty-specs/%s", name);
@@ -1030,10 +959,10 @@ onefeature(const char *repo)
 	dir = hf_strdup(rel);
 	if (name == NULL) {
 		name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-		if ((why = badslug(name)) != NULL)
+		if ((why = hf_badslug(name)) != NULL)
 			hf_die(HF_EDATA, "FEATURE_DIR=%s: %s is not a feature "
 			    "slug (%s); set FEATURE", fdp, name, why);
-	} else if ((why = badslug(name)) != NULL)
+	} else if ((why = hf_badslug(name)) != NULL)
 		hf_die(HF_EDATA, "FEATURE=%s is not a feature slug (%s); set "
 		    "FEATURE", name, why);
 	f = addfeat(name, fdp, dir);
@@ -1110,7 +1039,7 @@ readpinned(struct feat *f)
 	f->p_mission = jstr(j, "mission_key");
 	f->p_t_ns = jstr(j, "generated_at");
 	cJSON_Delete(j);
-	if (f->p_sc == NULL || !ishex(f->p_sc))
+	if (f->p_sc == NULL || hf_badcommit(f->p_sc))
 		ferr(f, "OUT=%s: namespace.json's source_commit is not a "
 		    "full commit id; set SOURCE_COMMIT", f->out);
 	p = joinpath(f->out, "artifact-manifest.json");
@@ -1580,7 +1509,7 @@ probefiles(struct feat *f, const char *repo)
 	free(p);
 	if (f->mission == NULL)
 		f->mission = hf_strdup("software-dev");
-	if (!goodname(f->mission)) {
+	if (hf_badmission(f->mission) != NULL) {
 		ferr(f, "%s/meta.json names the mission '%s', which is not a "
 		    "mission name; set MISSION", f->dir, f->mission);
 		hf_strfree(&s);
@@ -1658,7 +1587,7 @@ probegit(const char *repo)
 		catask("contents", name);
 		free(name);
 		catask("contents", feats[i].sc[0] ? feats[i].sc : "HEAD");
-		catask("contents", feats[i].p_sc && ishex(feats[i].p_sc) ?
+		catask("contents", feats[i].p_sc && !hf_badcommit(feats[i].p_sc) ?
 		    feats[i].p_sc : "HEAD");
 	}
 	ans = hf_calloc(catn, sizeof(*ans));
@@ -1711,7 +1640,7 @@ probegit(const char *repo)
 		    b ? missionof(b->data, b->len) : NULL;
 		if (f->mission == NULL)
 			f->mission = hf_strdup("software-dev");
-		if (!goodname(f->mission))
+		if (hf_badmission(f->mission) != NULL)
 			ferr(f, "%s/meta.json names the mission '%s', which "
 			    "is not a mission name; set MISSION", f->dir,
 			    f->mission);
@@ -1745,7 +1674,7 @@ probegit(const char *repo)
 			free(name);
 			name = xasprintf("%s:%s%s/%s/%s", f->pscobj.data ?
 			    f->p_sc : f->sc, prefix, mpath[k],
-			    f->p_mission && goodname(f->p_mission) ?
+			    f->p_mission && hf_badmission(f->p_mission) == NULL ?
 			    f->p_mission : f->mission, MANIFEST_NAME);
 			catask("contents", name);
 			free(name);
@@ -1812,14 +1741,18 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 	long long tman, ttree, tev, tns;
 	const char *br;
 
-	if (f->err == NULL && !goodname(scope))
-		ferr(f, "cannot use '%s' as the project scope id; set "
-		    "PROJECT_SCOPE_ID", scope);
+	const char *why;
+
+	if (f->err == NULL && (why = hf_badscope(scope)) != NULL)
+		ferr(f, "cannot use '%s' as the project scope id (%s); set "
+		    "PROJECT_SCOPE_ID", scope, why);
 	br = par[P_BRANCH] ? par[P_BRANCH] : branch ? branch : f->p_branch;
-	if (f->err == NULL && (br == NULL || !goodbranch(br)))
-		ferr(f, br == NULL ? "HEAD is detached; set SOURCE_BRANCH to "
-		    "the branch this package is for" : "SOURCE_BRANCH=%s is "
-		    "not a branch name; set SOURCE_BRANCH", br);
+	if (f->err == NULL && br == NULL)
+		ferr(f, "HEAD is detached; set SOURCE_BRANCH to the branch "
+		    "this package is for");
+	else if (f->err == NULL && (why = hf_badbranch(br)) != NULL)
+		ferr(f, "branch '%s' is not usable (%s); set SOURCE_BRANCH",
+		    br, why);
 	if (f->err != NULL) {
 		mkset(f->name, "error", f->err);
 		return;
@@ -1946,6 +1879,17 @@ watch(struct hf_str *w, const char *dir, const char *name)
 	free(p);
 }
 
+/* Stop unless parameter k, when set, passes its validator. */
+static void
+checkpar(int k, const char *(*bad)(const char *), const char *what)
+{
+	const char *why;
+
+	if (par[k] != NULL && (why = bad(par[k])) != NULL)
+		hf_die(HF_EDATA, "%s=%s is not %s (%s); set %s", pnames[k],
+		    par[k], what, why, pnames[k]);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1974,6 +1918,7 @@ main(int argc, char *argv[])
 	}
 	if (out == NULL || build == NULL)
 		usage();
+	hf_setoutput(out);
 	for (i = optind; i < argc; i++) {
 		if ((v = strchr(argv[i], '=')) == NULL)
 			usage();
@@ -1991,19 +1936,10 @@ main(int argc, char *argv[])
 	    strlen(sde) || strlen(sde) > 11))
 		hf_die(HF_EDATA, "SOURCE_DATE_EPOCH=%s is not a number of "
 		    "seconds", sde);
-	if (par[P_SC] && !ishex(par[P_SC]))
-		hf_die(HF_EDATA, "SOURCE_COMMIT=%s is not a full commit id "
-		    "(40 or 64 lowercase hex digits); set SOURCE_COMMIT",
-		    par[P_SC]);
-	if (par[P_MISSION] && !goodname(par[P_MISSION]))
-		hf_die(HF_EDATA, "MISSION=%s is not a mission name; set "
-		    "MISSION", par[P_MISSION]);
-	if (par[P_SCOPE] && !goodname(par[P_SCOPE]))
-		hf_die(HF_EDATA, "PROJECT_SCOPE_ID=%s is not a scope id; set "
-		    "PROJECT_SCOPE_ID", par[P_SCOPE]);
-	if (par[P_BRANCH] && !goodbranch(par[P_BRANCH]))
-		hf_die(HF_EDATA, "SOURCE_BRANCH=%s is not a branch name; set "
-		    "SOURCE_BRANCH", par[P_BRANCH]);
+	checkpar(P_SC, hf_badcommit, "a full commit id");
+	checkpar(P_MISSION, hf_badmission, "a mission name");
+	checkpar(P_SCOPE, hf_badscope, "a scope id");
+	checkpar(P_BRANCH, hf_badbranch, "a branch name");
 	if (par[P_MANIFEST] && mtimeof(par[P_MANIFEST]) == -1)
 		hf_die(HF_EDATA, "MANIFEST=%s: no such file (set MANIFEST)",
 		    par[P_MANIFEST]);
@@ -2041,7 +1977,7 @@ main(int argc, char *argv[])
 		readpinned(f);
 		if (par[P_SC])
 			strcpy(f->sc, par[P_SC]);
-		else if (f->p_sc && ishex(f->p_sc))
+		else if (f->p_sc && !hf_badcommit(f->p_sc))
 			strcpy(f->sc, f->p_sc);
 		else
 			f->needsc = 1;
@@ -2093,7 +2029,6 @@ main(int argc, char *argv[])
 	hf_straddc(&facts, '\n');
 	for (j = 0; j < nfeats; j++)
 		writefeature(&feats[j], scope, sde);
-	mkdirs(build);
-	putfile(out, facts.s, facts.len);
+	hf_write(facts.s, facts.len);
 	hf_exit(HF_OK);
 }

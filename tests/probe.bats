@@ -285,7 +285,7 @@ fixture() {
 	    "001-no-events 002-research $SLUG"
 	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" HF_SKIPPED)" x__touch_pwned_
 	run fact "$BATS_TEST_TMPDIR/f.mk" hf_skip_x__touch_pwned_
-	assert_output "kitty-specs/x\$\$(touch pwned): not a feature slug (holds a byte other than a letter, digit, '.', '_' or '-'); rename the directory"
+	assert_output "kitty-specs/x\$\$(touch pwned): not a feature slug ('\$\$' is not allowed); rename the directory"
 	run find "$BATS_TEST_TMPDIR" -name pwned
 	assert_output ""
 	sc=$(git -C "$r" log -1 --format=%H -- "kitty-specs/$SLUG")
@@ -433,7 +433,7 @@ EOF
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r
 	fails_with 1 "probe: FEATURE is not set; set FEATURE to a directory name under r/kitty-specs"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r 'FEATURE=a..b'
-	fails_with 1 "probe: FEATURE=a..b is not a feature slug (holds \"..\"); set FEATURE"
+	fails_with 1 "probe: FEATURE=a..b is not a feature slug (must not contain '..'); set FEATURE"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=009-none
 	fails_with 1 "probe: FEATURE_DIR=r/kitty-specs/009-none is not a directory; set FEATURE (or FEATURE_DIR)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE_DIR=/tmp
@@ -441,13 +441,13 @@ EOF
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=none FEATURE=001-no-events
 	fails_with 1 "probe: REPO=none: no such directory (set REPO)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_COMMIT=HEAD
-	fails_with 1 "probe: SOURCE_COMMIT=HEAD is not a full commit id (40 or 64 lowercase hex digits); set SOURCE_COMMIT"
+	fails_with 1 "probe: SOURCE_COMMIT=HEAD is not a full commit id (must be 40 or 64 lowercase hexadecimal digits); set SOURCE_COMMIT"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events MISSION='a b'
-	fails_with 1 "probe: MISSION=a b is not a mission name; set MISSION"
+	fails_with 1 "probe: MISSION=a b is not a mission name (' ' is not allowed); set MISSION"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_BRANCH='a;b'
-	fails_with 1 "probe: SOURCE_BRANCH=a;b is not a branch name; set SOURCE_BRANCH"
+	fails_with 1 "probe: SOURCE_BRANCH=a;b is not a branch name (';' is not allowed); set SOURCE_BRANCH"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events PROJECT_SCOPE_ID=-x
-	fails_with 1 "probe: PROJECT_SCOPE_ID=-x is not a scope id; set PROJECT_SCOPE_ID"
+	fails_with 1 "probe: PROJECT_SCOPE_ID=-x is not a scope id (must not begin with '-'); set PROJECT_SCOPE_ID"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events MANIFEST=nope.yaml
 	fails_with 1 "probe: MANIFEST=nope.yaml: no such file (set MANIFEST)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_DATE_EPOCH=1e9
