@@ -1732,6 +1732,35 @@ putin(struct feat *f, const char *name, const char *data, size_t len,
 	free(p);
 }
 
+/*
+ * The top-level file name of the feature, the blob oid in git ("file"
+ * outside), copied to BUILD/F/in/inname and named by variable var; an
+ * empty oid is no such file, and var is set empty.
+ */
+static void
+copyin(struct feat *f, const char *oid, const char *name,
+    const char *inname, const char *var)
+{
+	struct obj *b;
+	struct hf_str s = { 0 };
+	char *p;
+
+	if (*oid == '\0') {
+		mkset(f->name, var, "");
+		return;
+	}
+	if (isgit && (b = findobj(oid)) != NULL) {
+		putin(f, inname, b->data, b->len, var);
+		return;
+	}
+	p = joinpath(f->fdpath, name);
+	if (readfile(p, &s, (size_t)1 << 30) == -1)
+		hf_dieio("%s", p);
+	free(p);
+	putin(f, inname, s.s ? s.s : "", s.len, var);
+	hf_strfree(&s);
+}
+
 static void
 writefeature(struct feat *f, const char *scope, const char *sde)
 {
@@ -1806,36 +1835,8 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		mkset(f->name, "tree", "");
 		putin(f, "files", f->files, f->fileslen, "files");
 	}
-	if (f->ev[0] != '\0') {
-		struct obj *b = isgit ? findobj(f->ev) : NULL;
-		struct hf_str s = { 0 };
-
-		if (b == NULL) {
-			p = joinpath(f->fdpath, "status.events.jsonl");
-			if (readfile(p, &s, (size_t)1 << 30) == -1)
-				hf_dieio("%s", p);
-			free(p);
-		}
-		putin(f, "events.jsonl", b ? b->data : s.s ? s.s : "",
-		    b ? b->len : s.len, "events");
-		hf_strfree(&s);
-	} else
-		mkset(f->name, "events", "");
-	if (f->pins[0] != '\0') {
-		struct obj *b = isgit ? findobj(f->pins) : NULL;
-		struct hf_str s = { 0 };
-
-		if (b == NULL) {
-			p = joinpath(f->fdpath, "versions");
-			if (readfile(p, &s, (size_t)64 << 20) == -1)
-				hf_dieio("%s", p);
-			free(p);
-		}
-		putin(f, "versions", b ? b->data : s.s ? s.s : "",
-		    b ? b->len : s.len, "pins");
-		hf_strfree(&s);
-	} else
-		mkset(f->name, "pins", "");
+	copyin(f, f->ev, "status.events.jsonl", "events.jsonl", "events");
+	copyin(f, f->pins, "versions", "versions", "pins");
 	if (f->pinned) {
 		mkset(f->name, "p_sc", f->p_sc);
 		mkset(f->name, "p_branch", f->p_branch);
@@ -1894,7 +1895,8 @@ int
 main(int argc, char *argv[])
 {
 	const char *out = NULL, *build = NULL, *repo, *sde;
-	char *scope = NULL, *v, *mp, *tok, *br, *manrel = NULL;
+	char *scope = NULL, *v, *mp, *tok, *br;
+	static char *manrel;
 	struct hf_str manbuf = { 0 };
 	struct hf_str w = { 0 };
 	int c, all = 0, i, k;

@@ -472,3 +472,68 @@ EOF
 	    REPO="$BATS_TEST_TMPDIR/e" FEATURE=001-a
 	fails_with 1 "probe: REPO=$BATS_TEST_TMPDIR/e: no commit at HEAD; commit the feature first (or set REPO)"
 }
+
+@test "fixture: odd names, links and modes: the tree input is git's object stream" {
+	local r="$BATS_TEST_TMPDIR/r" d
+	fixture "$r"
+	d="$r/kitty-specs/$SLUG"
+	mkdir -p "$d/a b" "$d/handoff" "$d/sub/handoff"
+	printf 'q\n' >"$d/quote\"d"
+	printf 'n\n' >"$d/new
+line"
+	printf 'u\n' >"$d/$(printf '\303\251t\351')"
+	printf 's\n' >"$d/a b/ c "
+	printf 'x\n' >"$d/run.sh"
+	chmod +x "$d/run.sh"
+	ln -s ../spec.md "$d/a b/link"
+	printf 'h\n' >"$d/handoff/notes.txt"
+	printf 'k\n' >"$d/sub/handoff/kept"
+	commit_all "$r" $((T0 + 300))
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$SLUG
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${SLUG}_error)" ""
+	gitstream "$r" "kitty-specs/$SLUG" >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/b/$SLUG/in/tree"
+	grep -q '^[0-9a-f]* blob 2 100644 sub/handoff/kept$' "$BATS_TEST_TMPDIR/want"
+	run grep -c ' handoff/' "$BATS_TEST_TMPDIR/want"
+	assert_output 0
+	treehash -g -T 2026-01-01T00:00:00Z "$BATS_TEST_TMPDIR/b/$SLUG/in/tree" >/dev/null
+}
+
+@test "fixture: a feature changed on a merged branch: the commits plain git names" {
+	local r="$BATS_TEST_TMPDIR/r" f=001-no-events
+	fixture "$r"
+	git -C "$r" checkout -q -b side
+	printf 'side\n' >"$r/kitty-specs/$f/side.md"
+	commit_all "$r" $((T0 + 600))
+	git -C "$r" checkout -q main
+	printf 'main\n' >"$r/kitty-specs/$SLUG/main.md"
+	mkdir -p "$r/kitty-specs/$f/handoff"
+	printf '{}\n' >"$r/kitty-specs/$f/handoff/x.json"
+	commit_all "$r" $((T0 + 900))
+	GIT_COMMITTER_DATE="@$((T0 + 1200)) +0000" git -C "$r" merge -q --no-edit side
+	"$PROBE" -o "$BATS_TEST_TMPDIR/a.mk" -B "$BATS_TEST_TMPDIR/b" -a REPO="$r"
+	expect_feature "$r" "$BATS_TEST_TMPDIR/a.mk" "$f"
+	expect_feature "$r" "$BATS_TEST_TMPDIR/a.mk" "$SLUG"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/a.mk" hf_${f}_tree_commit)" \
+	    "$(git -C "$r" rev-parse side)"
+}
+
+@test "fixture: REPO below the top of the work tree, with a space; the source commit follows the manifest" {
+	local o="$BATS_TEST_TMPDIR/outer" f=001-no-events m
+	mkdir "$o"
+	git -C "$o" init -q
+	fixture "$o/pro j"
+	rm -rf "$o/pro j/.git"
+	commit_all "$o" "$T0"
+	m="$o/pro j/src/specify_cli/missions/software-dev/expected-artifacts.yaml"
+	printf 'required_always: [spec.md]\n' >"$m"
+	commit_all "$o" $((T0 + 60))
+	(cd "$o/pro j/kitty-specs" && "$PROBE" -o ../../f.mk -B ../../b -a REPO=..)
+	assert_equal "$(fact "$o/f.mk" hf_${f}_dir)" "kitty-specs/$f"
+	assert_equal "$(fact "$o/f.mk" hf_${f}_sc)" "$(git -C "$o" rev-parse HEAD)"
+	assert_equal "$(fact "$o/f.mk" hf_${f}_tree_commit)" "$(git -C "$o" rev-parse HEAD~1)"
+	assert_equal "$(fact "$o/f.mk" hf_${f}_t_man)" 2026-01-01T00:01:00Z
+	assert_equal "$(fact "$o/f.mk" hf_${f}_t_tree)" 2026-01-01T00:00:00Z
+	assert_equal "$(fact "$o/f.mk" hf_${f}_scope)" outer
+	cmp "$m" "$o/b/$f/in/manifest.yaml"
+}
