@@ -6,7 +6,9 @@
  *
  * NAME is one of REPO, FEATURE, FEATURE_DIR, OUT, MISSION, MANIFEST,
  * MANIFEST_PATH, SOURCE_COMMIT, SOURCE_BRANCH, PROJECT_SCOPE_ID and
- * SOURCE_DATE_EPOCH; an empty value is the same as none.  Paths are
+ * SOURCE_DATE_EPOCH, and KEY, which is written back as HF_FACTS_KEY so
+ * that make can tell facts made for other variables; an empty value is
+ * the same as none.  Paths are
  * relative to the current directory.  REPO (default ".") is the project
  * root, where kitty-specs/ is; FEATURE_DIR defaults to
  * REPO/kitty-specs/FEATURE and OUT to FEATURE_DIR/handoff.  With -a every
@@ -17,6 +19,8 @@
  *	HF_FEATURES	features whose name is a good slug, sorted bytewise
  *	HF_SKIPPED	directories whose name is not (bytes outside the slug
  *			set shown as _), and hf_skip_NAME, the reason
+ *	HF_FACTS_KEY	the KEY parameter
+ *	HF_HEAD		the commit at HEAD
  *	HF_WATCH	files whose modification means the facts may change
  * and for each feature F of HF_FEATURES either hf_F_error (one line; then
  * nothing else of F is set) or hf_F_dir, _out, _sc, _branch, _scope,
@@ -60,14 +64,14 @@
 
 extern char **environ;
 
-#define NPARAM	11
+#define NPARAM	12
 static const char *pnames[NPARAM] = {
 	"REPO", "FEATURE", "FEATURE_DIR", "OUT", "MISSION", "MANIFEST",
 	"MANIFEST_PATH", "SOURCE_COMMIT", "SOURCE_BRANCH", "PROJECT_SCOPE_ID",
-	"SOURCE_DATE_EPOCH"
+	"SOURCE_DATE_EPOCH", "KEY"
 };
 enum { P_REPO, P_FEATURE, P_FDIR, P_OUT, P_MISSION, P_MANIFEST, P_MPATH,
-	P_SC, P_BRANCH, P_SCOPE, P_SDE };
+	P_SC, P_BRANCH, P_SCOPE, P_SDE, P_KEY };
 static const char *par[NPARAM];
 
 #define DEFAULT_MPATH \
@@ -719,6 +723,10 @@ putfile(const char *path, const char *data, size_t len)
 /* ---- make text -------------------------------------------------------- */
 
 static struct hf_str facts;
+static const char *const subdirs[] = { "in", "pkg", "pkg.s", "replay",
+	"replay.s" };
+static const char *const pinfiles[] = { "namespace.json",
+	"artifact-manifest.json", "artifact-tree.json", "events.jsonl" };
 
 /* Append v escaped for make: '$' doubled, '#' quoted, newlines blanked. */
 static void
@@ -1766,6 +1774,7 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 {
 	struct hf_str st = { 0 }, pre = { 0 };
 	char *p;
+	size_t i;
 	int lock;
 	long long tman, ttree, tev, tns;
 	const char *br;
@@ -1786,9 +1795,12 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		mkset(f->name, "error", f->err);
 		return;
 	}
-	p = xasprintf("%s/in", f->build);
-	mkdirs(p);
-	free(p);
+	/* The directories handoff.mk builds and stamps into. */
+	for (i = 0; i < sizeof(subdirs) / sizeof(*subdirs); i++) {
+		p = xasprintf("%s/%s", f->build, subdirs[i]);
+		mkdirs(p);
+		free(p);
+	}
 	p = xasprintf("%s/lock", f->build);
 	if ((lock = open(p, O_RDWR | O_CREAT, 0666)) == -1)
 		hf_dieio("%s", p);
@@ -1868,14 +1880,23 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 	hf_strfree(&pre);
 }
 
+/*
+ * A file to watch, when it exists, as a prerequisite of make's: blanks
+ * in its name are escaped with a backslash.
+ */
 static void
 watch(struct hf_str *w, const char *dir, const char *name)
 {
 	char *p = name ? joinpath(dir, name) : hf_strdup(dir);
+	const char *q;
 
 	if (mtimeof(p) != -1) {
 		hf_straddc(w, ' ');
-		mkval(w, p);
+		for (q = p; *q != '\0'; q++) {
+			if (*q == ' ' || *q == '\t')
+				hf_straddc(w, '\\');
+			hf_straddc(w, *q);
+		}
 	}
 	free(p);
 }
@@ -1920,6 +1941,13 @@ main(int argc, char *argv[])
 	}
 	if (out == NULL || build == NULL)
 		usage();
+	/* BUILD is made on the first run; make cannot make it without a process. */
+	mkdirs(build);
+	if ((v = strrchr(out, '/')) != NULL) {
+		v = hf_strndup(out, (size_t)(v - out));
+		mkdirs(v);
+		free(v);
+	}
 	hf_setoutput(out);
 	for (i = optind; i < argc; i++) {
 		if ((v = strchr(argv[i], '=')) == NULL)
@@ -2000,7 +2028,11 @@ main(int argc, char *argv[])
 		scope = hf_strdup(par[P_SCOPE] ? par[P_SCOPE] :
 		    v && v[1] ? v + 1 : repoabs);
 	}
-	hf_straddstr(&facts, "HF_FEATURES :=");
+	hf_straddstr(&facts, "HF_FACTS_KEY := ");
+	mkval(&facts, par[P_KEY]);
+	hf_straddstr(&facts, "\nHF_HEAD := ");
+	mkval(&facts, isgit ? headoid : "");
+	hf_straddstr(&facts, "\nHF_FEATURES :=");
 	for (j = 0; j < nfeats; j++) {
 		hf_straddc(&facts, ' ');
 		hf_straddstr(&facts, feats[j].name);
@@ -2023,8 +2055,10 @@ main(int argc, char *argv[])
 		if (par[P_SCOPE] == NULL)
 			watch(&w, commondir, "config");
 	}
+	/* The committed package pins check's facts. */
 	for (j = 0; j < nfeats; j++)
-		watch(&w, feats[j].out, "namespace.json");
+		for (k = 0; k < (int)(sizeof(pinfiles) / sizeof(*pinfiles)); k++)
+			watch(&w, feats[j].out, pinfiles[k]);
 	hf_straddstr(&facts, "HF_WATCH :=");
 	if (w.len)
 		hf_stradd(&facts, w.s, w.len);
