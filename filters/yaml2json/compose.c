@@ -248,7 +248,7 @@ struct node *
 parsedoc(void)
 {
 	struct nvec *stack = &Y.stack;
-	struct node *n, *root = NULL;
+	struct node *n, *p, *root = NULL;
 	yaml_event_t *ev;
 	const yaml_char_t *anchor;
 	size_t k, depth, flowat = 0;
@@ -339,8 +339,14 @@ parsedoc(void)
 				anchorput((char *)anchor, n);
 			if (stack->n == 0)
 				root = n;
-			else
+			else {
+				/* A merge or value key, for flatten(). */
+				p = stack->v[stack->n - 1];
+				if (p->kind == K_MAP && (Y.kids.n - p->n) % 2 == 0 &&
+				    (n->tag == T_MERGE || n->tag == T_VALUE))
+					p->merges = 1;
 				nvpush(&Y.kids, n);
+			}
 			if (ev->type == YAML_SEQUENCE_START_EVENT ||
 			    ev->type == YAML_MAPPING_START_EVENT) {
 				/* Where its children start, until it ends. */

@@ -55,11 +55,18 @@ nextchar(size_t i)
 	return i;
 }
 
-/* The byte offset of a line (0-based), counting breaks as libyaml does. */
+/*
+ * The byte offset of a line (0-based), counting breaks as libyaml does;
+ * the first line starts after a byte order mark, which libyaml does not
+ * count as a character.
+ */
 static size_t
 lineoffset(size_t line)
 {
 	size_t i = 0, k;
+
+	if (Y.in.len >= 3 && memcmp(Y.in.data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
 
 	while (line > 0 && i < Y.in.len) {
 		if ((k = brklen(i)) > 0) {
@@ -112,14 +119,22 @@ dirline(unsigned long line)
 	int f, nf, yamlv;
 
 	i = off = lineoffset(line);
-	if (off == 0 && n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
-		i = off = 3;
 	if (n - i > 5 && memcmp(d + i, "%YAML", 5) == 0)
 		yamlv = 1, nf = 1, i += 5;
 	else if (n - i > 4 && memcmp(d + i, "%TAG", 4) == 0)
 		yamlv = 0, nf = 2, i += 4;
-	else
+	else {
+		/* Any other name, which must end at a space or a break. */
+		if (i >= n || d[i] != '%')
+			return;
+		for (i++; i < n && (isalnum((unsigned char)d[i]) ||
+		    d[i] == '-' || d[i] == '_'); i++)
+			;
+		if (i < n && d[i] != ' ' && d[i] != '\0' && brklen(i) == 0)
+			dirfail(line + 1, off, i, "expected alphabetic or "
+			    "numeric character");
 		return;
+	}
 	if (d[i] != ' ' && d[i] != '\t')
 		return;
 	for (f = 0; f < nf; f++) {
@@ -171,7 +186,7 @@ directivecheck(const yaml_event_t *ev)
 		for (line = ev->start_mark.line; line < ev->end_mark.line;
 		    line++)
 			dirline(line);
-	while (Y.ndone < Y.npatch && Y.patched[Y.ndone] != 0 &&
+	while (Y.ndone < Y.ndir &&
 	    Y.patched[Y.ndone] <= ev->start_mark.line + 1) {
 		Y.ndone++;
 		pending = 1;
@@ -299,17 +314,46 @@ foldindent(const yaml_parser_t *p)
 	return ind - parent;
 }
 
+/* Four hexadecimal digits at d[i] as a number, or -1. */
+static long
+hex4(size_t i)
+{
+	long v = 0;
+	size_t k;
+	int c;
+
+	if (Y.in.len - i < 4)
+		return -1;
+	for (k = i; k < i + 4; k++) {
+		c = (unsigned char)Y.in.data[k];
+		if (!isxdigit(c))
+			return -1;
+		v = v * 16 + (isdig(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
 /*
- * PyYAML ignores directives it does not know and reads any %YAML 1.x;
- * libyaml refuses both.  Such a directive is rewritten (into a comment,
- * or into version 1.1, keeping every offset) and the input parsed again.
+ * Rewrite what PyYAML reads and libyaml refuses, and parse again:
+ *  - a directive of another name than YAML or TAG, which PyYAML ignores,
+ *    into a comment;
+ *  - %YAML 1.x, which PyYAML reads as 1.1 whatever x is, into 1.1;
+ *  - a surrogate pair written as two escapes ("\ud83d\ude00", as
+ *    json.dumps writes characters past U+FFFF), which PyYAML keeps as
+ *    two code units that json.dumps writes back the same, into the one
+ *    escape of the character ("\U0001f600");
+ *  - a tab where libyaml wants a block scalar's indentation, and a colon
+ *    right before ",[]{}" in a flow collection (see below).
+ * A directive is first checked as PyYAML's scanner checks it.  Each
+ * rewrite keeps the offsets of every other line.
  */
 static void
 patch(void)
 {
 	yaml_parser_t *p = &Y.parser;
-	char *d = Y.in.data, c;
+	char *d = Y.in.data, c, esc[16];
 	size_t off, i;
+	long hi, lo;
 
 	if (Y.npatch >= MAXPATCH || p->problem == NULL)
 		return;
@@ -365,13 +409,28 @@ patch(void)
 		Y.npatch++;
 		longjmp(Y.retry, 1);
 	}
+	if (p->error == YAML_SCANNER_ERROR && strcmp(p->problem,
+	    "found invalid Unicode character escape code") == 0 &&
+	    (off = markoffset(&p->problem_mark)) >= 2 &&
+	    memcmp(d + off - 2, "\\u", 2) == 0 &&
+	    (hi = hex4(off)) >= 0xd800 && hi <= 0xdbff &&
+	    Y.in.len - off >= 10 && memcmp(d + off + 4, "\\u", 2) == 0 &&
+	    (lo = hex4(off + 6)) >= 0xdc00 && lo <= 0xdfff) {
+		snprintf(esc, sizeof(esc), "\\U%08lx",
+		    0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00));
+		replace(off - 2, 12, esc, 10);
+		Y.npatch++;
+		longjmp(Y.retry, 1);
+	}
 	if (p->error == YAML_SCANNER_ERROR && p->context_mark.column == 0 &&
 	    strcmp(p->problem, "found unknown directive name") == 0) {
 		off = lineoffset(p->context_mark.line);
 		if (off >= Y.in.len || d[off] != '%')
 			return;
+		dirline(p->context_mark.line);
 		d[off] = '#';
-		Y.patched[Y.npatch++] = p->context_mark.line + 1;
+		Y.patched[Y.ndir++] = p->context_mark.line + 1;
+		Y.npatch++;
 		longjmp(Y.retry, 1);
 	}
 	if (p->error == YAML_PARSER_ERROR && p->problem_mark.column == 0 &&
@@ -379,6 +438,7 @@ patch(void)
 		off = lineoffset(p->problem_mark.line);
 		if (Y.in.len - off < 5 || memcmp(d + off, "%YAML", 5) != 0)
 			return;
+		dirline(p->problem_mark.line);
 		for (i = off + 5; i < Y.in.len && (d[i] == ' ' ||
 		    d[i] == '\t'); i++)
 			;

@@ -110,7 +110,7 @@ filereset(void)
 	Y.outbuf.len = 0;
 	Y.stream = 0;
 	Y.nspan = 0;
-	Y.npatch = Y.ndone = 0;
+	Y.npatch = Y.ndir = Y.ndone = 0;
 	Y.nph = Y.phfound = 0;
 }
 

@@ -102,6 +102,12 @@ flatten(struct node *n, int depth)
 
 	if (n->flat)
 		return;
+	/* Most mappings have no key to flatten: only duplicates to drop. */
+	if (!n->merges) {
+		dedupe(n);
+		n->flat = 1;
+		return;
+	}
 	if (depth > MAXDEPTH)
 		dienode(n, "merge keys nested deeper than %d levels",
 		    MAXDEPTH);

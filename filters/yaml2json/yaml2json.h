@@ -90,6 +90,7 @@ struct node {
 	unsigned int	 nul:1;		/* JSON text holds a NUL byte */
 	unsigned int	 flat:1;	/* flattened, without duplicates */
 	unsigned int	 used:1;	/* measured once already */
+	unsigned int	 merges:1;	/* a mapping with a "<<" or "=" key */
 	uint32_t	 line, col;
 	union {
 		struct {			/* scalars */
@@ -219,7 +220,8 @@ struct yctx {
 	unsigned long	 phline, phcol;
 	struct span	*spans;
 	size_t		 nspan, capspan;
-	size_t		 npatch, ndone;
+	size_t		 npatch;	/* rewrites of the input */
+	size_t		 ndir, ndone;	/* directives ignored, and seen */
 	uint64_t	 budget;	/* units added by aliases */
 	struct hf_str	 outbuf;
 	int		 stream;	/* output may be written as made */
