@@ -72,6 +72,29 @@ nvpush(struct nvec *nv, struct node *n)
 	nv->v[nv->n++] = n;
 }
 
+void
+amark(struct amark *m)
+{
+	m->c = Y.arena;
+	m->used = m->c != NULL ? m->c->used : 0;
+}
+
+/*
+ * Give back what the arena handed out since the mark, zeroed again, as
+ * the arena hands out zeroed memory; a chunk added since stays.
+ */
+void
+arelease(const struct amark *m)
+{
+	struct chunk *c = m->c;
+
+	if (c == NULL || c != Y.arena)
+		return;
+	memset((char *)c->data + m->used * AUNIT, 0,
+	    (c->used - m->used) * AUNIT);
+	c->used = m->used;
+}
+
 /*
  * The same for a list that lives as long as the document: it grows in
  * the arena, where the old room stays until the document is freed.
@@ -179,7 +202,7 @@ newnode(int kind, const yaml_mark_t *m)
 	return n;
 }
 
-static void
+void
 settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
 {
 	const char *t = (const char *)tag, *name = NULL;
@@ -223,7 +246,7 @@ settag(struct node *n, const yaml_char_t *tag, int plainimplicit)
  * copied to the arena, so that libyaml's heap stays small and its
  * memory is reused.
  */
-static char *
+char *
 scalarval(const struct node *n, const yaml_event_t *ev)
 {
 	const char *v = (const char *)ev->data.scalar.value;
@@ -242,7 +265,8 @@ scalarval(const struct node *n, const yaml_event_t *ev)
 
 /*
  * One document, from its DOCUMENT-START event (already read) to its end.
- * Returns the root node, NULL for an empty document.
+ * Returns the root node, NULL for an empty document; a direct conversion
+ * (see direct.c) returns NULL, having written the document.
  */
 struct node *
 parsedoc(void)
@@ -252,18 +276,23 @@ parsedoc(void)
 	yaml_event_t *ev;
 	const yaml_char_t *anchor;
 	size_t k, depth, flowat = 0;
-	int done = 0, start;
+	int done = 0, start, inseq;
 
 	while (!done) {
 		ev = nextevent();
 		n = NULL;
 		anchor = NULL;
-		depth = stack->n;
+		/* The open collections, of the graph or of the output. */
+		if (Y.direct)
+			depth = directdepth(&inseq);
+		else {
+			depth = stack->n;
+			inseq = depth > 0 && stack->v[depth - 1]->kind == K_SEQ;
+		}
 		start = ev->type == YAML_SEQUENCE_START_EVENT ||
 		    ev->type == YAML_MAPPING_START_EVENT;
-		/* Inside a flow collection, depth is at least 1. */
 		if (flowat > 0 && (ev->type == YAML_SCALAR_EVENT || start))
-			flowcheck(ev, stack->v[depth - 1]->kind == K_SEQ);
+			flowcheck(ev, inseq);
 		/* The depth at which the outermost flow collection began. */
 		if (flowat == 0 && ((ev->type == YAML_SEQUENCE_START_EVENT &&
 		    ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE) ||
@@ -276,6 +305,11 @@ parsedoc(void)
 		if (start && depth >= MAXDEPTH)
 			dieat(ev->start_mark.line + 1, ev->start_mark.column + 1,
 			    "nesting deeper than %d levels", MAXDEPTH);
+		if (Y.direct) {
+			done = direct(ev);
+			eventdone();
+			continue;
+		}
 		switch (ev->type) {
 		case YAML_SCALAR_EVENT:
 			n = newnode(K_SCALAR, &ev->start_mark);

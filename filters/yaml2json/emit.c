@@ -112,7 +112,7 @@ flushout(struct hf_str *b)
 	}
 }
 
-static void
+void
 newline(struct hf_str *b, int level)
 {
 	static const char sp[] = "                                ";
@@ -127,7 +127,7 @@ newline(struct hf_str *b, int level)
 	}
 }
 
-static void
+void
 keytext(struct hf_str *b, const struct node *k)
 {
 	/* json.dumps names keys as it writes values, strings quoted. */
@@ -143,7 +143,7 @@ keytext(struct hf_str *b, const struct node *k)
 }
 
 /* A constructed scalar as a JSON value. */
-static void
+void
 scalartext(struct hf_str *b, const struct node *n)
 {
 	switch (n->jt) {

@@ -707,7 +707,7 @@ offmark(size_t off, unsigned long *line, unsigned long *col)
 }
 
 /* Whether the event of a node gives it a tag or an anchor. */
-static int
+int
 hasprops(const yaml_event_t *ev)
 {
 	switch (ev->type) {

@@ -39,13 +39,19 @@ dieat(unsigned long line, unsigned long col, const char *fmt, ...)
 	longjmp(Y.fail, 1);
 }
 
-/* An error of a node, in constructing or printing it. */
+/*
+ * An error of a node, in constructing or printing it.  A direct
+ * conversion gives up instead: the graph finds the same error, and
+ * reports it in PyYAML's order, after any error of the parse.
+ */
 void
 dienode(const struct node *n, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
+	if (Y.direct)
+		giveup();
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -65,6 +71,18 @@ run(void)
 	struct node *root = NULL;
 	int ndocs = 0;
 
+	/*
+	 * Directly, unless that gave up: not with -m, which prints each
+	 * document as it ends, nor with -a, which edits the top mapping, nor
+	 * when placeholders stand for tabs, which phfix() puts back in nodes.
+	 */
+	Y.direct = !Y.multi && Y.na == 0 && Y.nph == 0 && !Y.nodirect;
+	/*
+	 * The output is then held to the end, and is about one and a half
+	 * times the input: room for twice the input spares copies.
+	 */
+	if (Y.direct)
+		hf_strreserve(&Y.outbuf, Y.in.len * 2);
 	parserstart();
 	nextevent();		/* STREAM-START */
 	eventdone();
@@ -96,7 +114,11 @@ run(void)
 		 * as it is made.
 		 */
 		Y.stream = 1;
-		document(root);
+		/* A document converted directly is written but for its end. */
+		if (Y.direct && ndocs > 0)
+			hf_straddc(&Y.outbuf, '\n');
+		else
+			document(root);
 	}
 }
 
@@ -106,9 +128,11 @@ filereset(void)
 {
 	parserend();
 	freedoc();
+	directreset();
 	hf_buffree(&Y.in);
 	Y.outbuf.len = 0;
 	Y.stream = 0;
+	Y.direct = Y.nodirect = 0;
 	Y.nspan = 0;
 	Y.npatch = Y.ndir = Y.ndone = 0;
 	Y.nph = Y.phfound = 0;
@@ -158,10 +182,14 @@ convert(const char *path)
 	}
 	hf_readmax(path, &Y.in, YAML2JSON_INPUT_MAX, HF_EDATA);
 	Y.name = Y.in.name;
-	/* Each rewrite of the input (see patch()) parses it again. */
+	/*
+	 * Each rewrite of the input (see patch()) parses it again, and so
+	 * does a direct conversion that gave up.
+	 */
 	if (setjmp(Y.retry) != 0) {
 		parserend();
 		freedoc();
+		directreset();
 		Y.outbuf.len = 0;
 		Y.nspan = 0;
 		Y.ndone = 0;
@@ -183,6 +211,7 @@ release(void)
 	size_t i;
 
 	filereset();
+	directfree();
 	hf_strfree(&Y.outbuf);
 	free(Y.akeys);
 	free(Y.kids.v);

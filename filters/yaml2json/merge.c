@@ -26,7 +26,7 @@ samekey(const struct node *a, const struct node *b)
 	    memcmp(a->kid, b->kid, a->kidlen) == 0);
 }
 
-static uint64_t
+uint64_t
 keyhash(const struct node *k)
 {
 	return hash(k->kid, k->kidlen, HASHINIT ^ k->kc);

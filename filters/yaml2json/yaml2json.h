@@ -225,6 +225,8 @@ struct yctx {
 	uint64_t	 budget;	/* units added by aliases */
 	struct hf_str	 outbuf;
 	int		 stream;	/* output may be written as made */
+	int		 direct;	/* converting without the graph */
+	int		 nodirect;	/* direct conversion gave up */
 	/*
 	 * The numbers cint() and cfloat() work with, kept here so that an
 	 * error, which leaves them by a jump, loses nothing.
@@ -246,11 +248,20 @@ void	 dienode(const struct node *, const char *, ...)
 
 /* compose.c */
 void	*aalloc(size_t);
+/* Where the arena stands, to give back what it handed out after. */
+struct amark {
+	struct chunk	*c;
+	size_t		 used;
+};
+void	 amark(struct amark *);
+void	 arelease(const struct amark *);
 char	*astrndup(const char *, size_t);
 void	 nvpush(struct nvec *, struct node *);
 void	 apush(struct nvec *, struct node *);
 void	 freedoc(void);
 struct node *parsedoc(void);
+void	 settag(struct node *, const yaml_char_t *, int);
+char	*scalarval(const struct node *, const yaml_event_t *);
 /* FNV-1a, for anchors and keys. */
 #define HASHINIT	0xcbf29ce484222325ULL
 uint64_t hash(const void *, size_t, uint64_t);
@@ -275,11 +286,22 @@ void	 construct(struct node *);
 
 /* merge.c */
 void	 charge(struct node *, uint64_t);
+uint64_t keyhash(const struct node *);
 int	 samekey(const struct node *, const struct node *);
 void	 cmapping(struct node *);
 
 /* emit.c */
 void	 document(struct node *);
+void	 newline(struct hf_str *, int);
+void	 keytext(struct hf_str *, const struct node *);
+void	 scalartext(struct hf_str *, const struct node *);
+
+/* direct.c */
+int	 direct(const yaml_event_t *);
+size_t	 directdepth(int *);
+void	 directreset(void);
+void	 directfree(void);
+void	 giveup(void) __attribute__((noreturn));
 
 /* libyaml.c */
 void	 parserstart(void);
@@ -291,6 +313,7 @@ size_t	 byteat(size_t);
 void	 phfix(struct node *, int);
 void	 phcheck(void);
 void	 addspan(const yaml_event_t *);
+int	 hasprops(const yaml_event_t *);
 void	 flowcheck(const yaml_event_t *, int);
 void	 tabcheck(void);
 void	 directivecheck(const yaml_event_t *);
