@@ -51,6 +51,7 @@ aalloc(size_t n)
 	c->used += units;
 	return p;
 }
+
 char *
 astrndup(const char *s, size_t n)
 {

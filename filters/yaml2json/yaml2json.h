@@ -13,6 +13,8 @@
  *			side effects, keys compared with Python's equality
  *	emit.c		the graph printed as json.dumps lays it out, every
  *			alias in full
+ *	direct.c	most documents printed as they are parsed, without
+ *			the graph, which they do not need
  *	libyaml.c	where libyaml and PyYAML's scanner disagree: inputs
  *			PyYAML reads that libyaml refuses are rewritten, and
  *			those it refuses that libyaml reads are refused
