@@ -135,22 +135,12 @@ freedoc(void)
 	Y.notag = 0;
 }
 
-uint64_t
-hash(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
-
-	while (n-- > 0)
-		h = (h ^ *s++) * 0x100000001b3ULL;
-	return h;
-}
-
 static struct anchor *
 anchorslot(const char *name)
 {
 	size_t i;
 
-	i = hash(name, strlen(name), HASHINIT) & (Y.acap - 1);
+	i = hf_hash(name, strlen(name)) & (Y.acap - 1);
 	while (Y.atab[i].name != NULL && strcmp(Y.atab[i].name, name) != 0)
 		i = (i + 1) & (Y.acap - 1);
 	return &Y.atab[i];

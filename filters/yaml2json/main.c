@@ -18,9 +18,6 @@
 
 struct yctx Y;
 
-/* Until the library provides -o for every filter. */
-void	 hf_setoutput(const char *) __attribute__((weak));
-
 /*
  * An error of the file being converted: reported, then on to the next
  * file.  A message is cut at a few hundred bytes, as a scalar quoted in
@@ -266,11 +263,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (out != NULL) {
-		if (hf_setoutput == NULL)
-			hf_die(HF_EUSAGE, "-o is not supported by this build");
+	if (out != NULL)
 		hf_setoutput(out);
-	}
 	if (argc == 0)
 		status = convert(NULL);
 	for (i = 0; i < argc; i++)

@@ -29,7 +29,7 @@ samekey(const struct node *a, const struct node *b)
 uint64_t
 keyhash(const struct node *k)
 {
-	return hash(k->kid, k->kidlen, HASHINIT ^ k->kc);
+	return hf_fnv1a(k->kid, k->kidlen, HF_FNV_INIT ^ k->kc);
 }
 
 /*

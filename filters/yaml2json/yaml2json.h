@@ -264,9 +264,6 @@ void	 freedoc(void);
 struct node *parsedoc(void);
 void	 settag(struct node *, const yaml_char_t *, int);
 char	*scalarval(const struct node *, const yaml_event_t *);
-/* FNV-1a, for anchors and keys. */
-#define HASHINIT	0xcbf29ce484222325ULL
-uint64_t hash(const void *, size_t, uint64_t);
 
 /* resolve.c */
 int	 isdig(int);
