@@ -400,6 +400,8 @@ run_yaml() {
 	bench_hf "$json" \
 	    -n "yaml2json per file ($n files)" \
 	    "$(q xargs -0 -n 1 -a "$list" "$BIN/yaml2json")" \
+	    -n "yaml2json, the $n files in one process" \
+	    "$(q xargs -0 -a "$list" "$BIN/yaml2json")" \
 	    -n "PyYAML CSafeLoader, one process" \
 	    "$(q "$PYTHON" "$here/tools.py" yaml-all "$list")" \
 	    -n "/bin/true per file ($n files)" \
@@ -411,6 +413,11 @@ run_yaml() {
 	    "PyYAML CSafeLoader, one process" "faster>=3" \
 	    "$(peak xargs -0 -n 1 -a "$list" "$BIN/yaml2json")" "$bytes" \
 	    "$(q xargs -0 -n 1 -a "$list" "$BIN/yaml2json")"
+	row yaml2json "yaml2json, the $n files in one process" "$json" \
+	    "PyYAML CSafeLoader, one process" "faster>=3" \
+	    "$(peak xargs -0 -a "$list" "$BIN/yaml2json")" "$bytes" \
+	    "$(q xargs -0 -a "$list" "$BIN/yaml2json")" \
+	    "several file operands, as jq reads several files"
 	row yaml2json "PyYAML CSafeLoader, one process" "$json" - - \
 	    "$(peak "$PYTHON" "$here/tools.py" yaml-all "$list")" "$bytes" \
 	    "$(q "$PYTHON" "$here/tools.py" yaml-all "$list")" \
