@@ -87,15 +87,15 @@ cleanpath(char *p, const char **why)
 static void
 readlist(const char *file, int nul, struct tree *t)
 {
+	static char rec[PATHMAX + 1];
 	struct stream s;
 	struct hf_str sb = { 0 };
-	char *rec, *path;
+	char *path;
 	const char *why;
 	size_t n;
 	enum rec r;
 
 	sopen(&s, file);
-	rec = hf_malloc(PATHMAX + 1);
 	while ((r = srecord(&s, nul ? '\0' : '\n', PATHMAX, rec, &n)) !=
 	    R_END) {
 		counted(t, &s, "paths");
@@ -116,7 +116,6 @@ readlist(const char *file, int nul, struct tree *t)
 			addentry(t, path, &s);
 	}
 	sclose(&s);
-	free(rec);
 	hf_strfree(&sb);
 }
 

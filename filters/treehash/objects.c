@@ -149,11 +149,12 @@ parsesize(const char *s, size_t n, const struct stream *st)
 void
 objects(const char *file, struct tree *t)
 {
+	static char line[LINEMAX + 1];
 	struct stream s;
 	struct hf_str sb = { 0 };
 	struct hf_sha256 *ctx;
 	struct entry *e;
-	char *line, *f[4], *path, *sp;
+	char *f[4], *path, *sp;
 	const char *why;
 	uint64_t size;
 	size_t oidlen, n;
@@ -161,7 +162,6 @@ objects(const char *file, struct tree *t)
 	enum rec r;
 
 	sopen(&s, file);
-	line = hf_malloc(LINEMAX + 1);
 	ctx = hf_sha256_new();
 	while ((r = srecord(&s, '\n', LINEMAX, line, &n)) != R_END) {
 		if (r == R_LONG)
@@ -236,7 +236,6 @@ objects(const char *file, struct tree *t)
 		e->size = size;
 	}
 	sclose(&s);
-	free(line);
 	hf_sha256_free(ctx);
 	hf_strfree(&sb);
 	sorttree(t);

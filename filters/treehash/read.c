@@ -18,6 +18,12 @@
 /* Paths are stored in blocks of this size; a path never spans two. */
 #define BLOCKSIZE	(1024 * 1024)
 
+/*
+ * One stream is read at a time. Its buffer is static so that the error
+ * exits, which may come at any record, leave nothing allocated behind.
+ */
+static unsigned char streambuf[STREAMBUF + 1];
+
 void
 sopen(struct stream *s, const char *file)
 {
@@ -27,7 +33,7 @@ sopen(struct stream *s, const char *file)
 		s->fd = STDIN_FILENO;
 	else if ((s->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		hf_dieio("%s", file);
-	s->buf = hf_malloc(STREAMBUF + 1);
+	s->buf = streambuf;
 }
 
 void
@@ -35,7 +41,6 @@ sclose(struct stream *s)
 {
 	if (s->fd != STDIN_FILENO)
 		close(s->fd);
-	free(s->buf);
 	s->buf = NULL;
 }
 
