@@ -188,7 +188,11 @@ EOF
 	assert_equal "${stderr%%$'\n'*}" "treehash: -t needs -g"
 	run --separate-stderr treehash -s abc
 	assert_equal "${stderr%%$'\n'*}" \
-	    "treehash: -s: not a 40- or 64-digit lowercase hex commit"
+	    "treehash: -s: \"abc\": must be 40 or 64 lowercase hexadecimal digits"
+	run --separate-stderr treehash -f ../x </dev/null
+	assert_equal "$status" 2
+	assert_equal "${stderr%%$'\n'*}" \
+	    "treehash: -f: \"../x\": '/' is not allowed"
 	run --separate-stderr treehash -g -0
 	assert_equal "${stderr%%$'\n'*}" \
 	    "treehash: -0 and -C apply to path lists, not to -g"
@@ -396,16 +400,19 @@ EOF
 	printf '[]\n' >"$m"
 	expect 1 "treehash: $m: not a JSON object" treehash -m "$m" </dev/null
 	printf '{"required_always": {}}\n' >"$m"
-	expect 1 "treehash: $m: /required_always: not a list" \
+	expect 1 "treehash: $m: /required_always: not an array" \
 	    treehash -m "$m" </dev/null
 	printf '{"required_by_step": []}\n' >"$m"
-	expect 1 "treehash: $m: /required_by_step: not a mapping" \
+	expect 1 "treehash: $m: /required_by_step: not an object" \
 	    treehash -m "$m" </dev/null
 	printf '{"required_by_step": {"plan": [{"path_pattern": 3}]}}\n' >"$m"
 	expect 1 "treehash: $m: /required_by_step/plan/0/path_pattern: not a non-empty string" \
 	    treehash -m "$m" </dev/null
 	printf '{"optional_always": [{"path_pattern": "a"}, {}]}\n' >"$m"
-	expect 1 "treehash: $m: /optional_always/1/path_pattern: not a non-empty string" \
+	expect 1 "treehash: $m: /optional_always/1/path_pattern: missing" \
+	    treehash -m "$m" </dev/null
+	printf '{"optional_always": ["a", 3]}\n' >"$m"
+	expect 1 "treehash: $m: /optional_always/1: not a string or an object" \
 	    treehash -m "$m" </dev/null
 }
 
@@ -1065,18 +1072,18 @@ bounded() {
 @test "limits: a tree of TREEHASH_TREE_MAX bytes that -g writes, -c reads back; one byte more is refused" {
 	local max=$((64 * 1024 * 1024)) d="$BATS_TEST_TMPDIR" pad
 	# Paths of 4000 bytes that are not UTF-8 each take 24 kB of JSON; the
-	# model prints the largest such tree within the bound, and the slug
-	# that makes it exactly max bytes long.
+	# model prints the largest such tree within the bound, and the
+	# root_path that makes it exactly max bytes long.
 	"$PYTHON" - "$max" "$d/stream" "$d/model.json" "$T0" >"$d/pad" <<'EOF'
 import json, sys
 mx, stream, model, t0 = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 oid = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-def tree(k, slug):
+def tree(k, root):
     es = [{"path": ("d%05d/" % i) + "\udcff" * 4000, "sha256": empty,
            "size_bytes": 0, "status": "present"} for i in range(k)]
-    return json.dumps({"schema_version": "1", "feature_slug": slug,
-                       "root_path": None, "source_commit": None,
+    return json.dumps({"schema_version": "1", "feature_slug": None,
+                       "root_path": root, "source_commit": None,
                        "captured_at": t0, "entries": es, "total_files": k,
                        "present_count": k, "absent_count": 0},
                       indent=2) + "\n"
@@ -1094,7 +1101,7 @@ with open(model, "w") as f:
 print(pad)
 EOF
 	pad=$(cat "$d/pad")
-	treehash -g -f "$(printf "%${pad}s" | tr ' ' s)" -T "$T0" "$d/stream" \
+	treehash -g -r "$(printf "%${pad}s" | tr ' ' s)" -T "$T0" "$d/stream" \
 	    >"$d/tree.json"
 	assert_equal "$(stat -c %s "$d/tree.json")" "$max"
 	cmp "$d/model.json" "$d/tree.json"
@@ -1102,7 +1109,7 @@ EOF
 	assert_success
 	assert_output --regexp '^[0-9]+ entries, no differences$'
 	expect 1 "treehash: $d/stream: artifact-tree.json would be larger than $max bytes" \
-	    treehash -g -f "$(printf "%$((pad + 1))s" | tr ' ' s)" -T "$T0" \
+	    treehash -g -r "$(printf "%$((pad + 1))s" | tr ' ' s)" -T "$T0" \
 	    "$d/stream"
 }
 
@@ -1221,4 +1228,49 @@ EOF
 	treehash -g -m "$d/m.json" -T "$T0" "$d/stream" >"$d/out"
 	absentof "$d/out" >"$d/got"
 	diff -u "$d/want" "$d/got"
+}
+
+# Output to a file.
+
+@test "-o FILE: written whole; left alone when the same; as it was after an error" {
+	mkgolden "$G"
+	local d="$BATS_TEST_TMPDIR/out dir" o
+	o="$d/artifact-tree.json"
+	mkdir -p "$d"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" \
+	    < <(listall "$G")
+	assert_success
+	assert_equal "$output" ""
+	assert_equal "$stderr" ""
+	listall "$G" | treehash -0 -C "$G" -m "$M" -T "$T0" | cmp - "$o"
+	cp "$o" "$BATS_TEST_TMPDIR/first"
+	touch -d 2020-01-01T00:00:00Z "$o"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" \
+	    < <(listall "$G")
+	assert_success
+	assert_equal "$(stat -c %Y "$o")" "$(date -d 2020-01-01T00:00:00Z +%s)"
+	expect 1 "treehash: <stdin>:1: empty path" \
+	    treehash -0 -C "$G" -T "$T0" -o "$o" < <(printf '\0')
+	expect 1 "treehash: <stdin>: artifact-tree.json would be larger than 67108864 bytes" \
+	    treehash -g -r "$(head -c 70000 /dev/zero | tr '\0' r)" -T "$T0" \
+	    -o "$o" < <(awk 'BEGIN { for (i = 0; i < 2800; i++) {
+		printf "0123456789abcdef0123456789abcdef01234567 blob 0 100644 "
+		printf "%04d/", i
+		for (j = 0; j < 4000; j++) printf "\377"
+		printf "\n\n" } }')
+	cmp "$BATS_TEST_TMPDIR/first" "$o"
+	assert_equal "$(stat -c %Y "$o")" "$(date -d 2020-01-01T00:00:00Z +%s)"
+	assert_equal "$(ls -A "$d")" "artifact-tree.json"
+	printf 'more\n' >"$G/more.md"
+	treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" < <(listall "$G")
+	grep -qF '"path": "more.md"' "$o"
+	assert_equal "$(ls -A "$d")" "artifact-tree.json"
+}
+
+@test "-o FILE: not with -c, whose report is no tree" {
+	run --separate-stderr treehash -c x.json -o y.json </dev/null
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "${stderr%%$'\n'*}" \
+	    "treehash: -c takes none of -f, -o, -r, -s, -T, -t"
 }

@@ -13,48 +13,22 @@
 #include "hf.h"
 
 /*
- * Decode the character at s; returns its length in bytes. Decoding is as
- * strict as Python's: overlong forms, surrogates and code points past
- * U+10FFFF are not UTF-8, so each of their bytes is a character of its
- * own. Then a string decodes one way only, and equal characters are equal
- * bytes, which lets callers compare literal text bytewise.
+ * Decode the character at s; returns its length in bytes. A byte that
+ * does not start well-formed UTF-8 (as strictly as Python decodes it) is
+ * a character of its own, as Python's surrogateescape makes it: then a
+ * string decodes one way only, and equal characters are equal bytes,
+ * which lets callers compare literal text bytewise. The terminating NUL
+ * stops the decoder before it reads past the string.
  */
 static size_t
 nextc(const unsigned char *s, unsigned *cp)
 {
-	unsigned c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len, i;
+	size_t n;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xc2 || c > 0xf4) {
-		*cp = 0xdc00 | c;
-		return 1;
-	}
-	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	/* The second byte's range is what rules the bad forms out. */
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	c &= len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07;
-	for (i = 1; i < len; i++) {
-		if (s[i] < lo || s[i] > hi) {
-			*cp = 0xdc00 | s[0];
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return len;
+	if ((n = hf_utf8dec(s, 4, cp)) > 0)
+		return n;
+	*cp = 0xdc00 | s[0];
+	return 1;
 }
 
 /*

@@ -36,11 +36,20 @@ count(const cJSON *root, const char *key, uint64_t want, const char *name)
 	uint64_t v;
 
 	if (!isint(cJSON_GetObjectItemCaseSensitive(root, key), &v))
-		hf_dieat(HF_EDATA, name, 0, 0, "/%s: not a count", key);
+		hf_json_dieat(HF_EDATA, name, root, root, key, "not a count");
 	if (v != want)
-		hf_dieat(HF_EDATA, name, 0, 0, "/%s: %llu, but the entries "
-		    "give %llu", key, (unsigned long long)v,
+		hf_json_dieat(HF_EDATA, name, root, root, key, "%llu, but the "
+		    "entries give %llu", (unsigned long long)v,
 		    (unsigned long long)want);
+}
+
+/* A digest as the tree writes it: 64 lowercase hex digits. */
+static int
+issha(const cJSON *n)
+{
+	/* A 64-digit commit name has exactly that form. */
+	return cJSON_IsString(n) && strlen(n->valuestring) == 64 &&
+	    hf_badcommit(n->valuestring) == NULL;
 }
 
 /*
@@ -52,68 +61,64 @@ void
 loadcommitted(const char *path, struct committed *cm)
 {
 	struct patterns *abs = &cm->absent;
-	struct hf_buf b;
+	const char *name = hf_inname(path);
 	cJSON *root, *list, *it, *p, *sha, *sz, *st;
 	struct centry *v;
-	size_t n = 0, i;
-	int k = 0;
+	size_t n = 0, k = 0, i;
 
-	root = loadjson(path, &b, TREEHASH_TREE_MAX);
+	root = hf_json_load(path, TREEHASH_TREE_MAX, HF_EDATA);
 	if (!cJSON_IsObject(root))
-		hf_dieat(HF_EDATA, b.name, 0, 0, "not a JSON object");
+		hf_dieat(HF_EDATA, name, 0, 0, "not a JSON object");
 	list = cJSON_GetObjectItemCaseSensitive(root, "entries");
 	if (!cJSON_IsArray(list))
-		hf_dieat(HF_EDATA, b.name, 0, 0, "/entries: not a list");
+		hf_json_dieat(HF_EDATA, name, root, root, "entries",
+		    "not a list");
 	v = hf_reallocarray(NULL, (size_t)cJSON_GetArraySize(list) + 1,
 	    sizeof(*v));
 	cJSON_ArrayForEach(it, list) {
 		if (!cJSON_IsObject(it))
-			hf_dieat(HF_EDATA, b.name, 0, 0,
-			    "/entries/%d: not an object", k);
+			hf_json_dieat(HF_EDATA, name, root, it, NULL,
+			    "not an object");
 		p = cJSON_GetObjectItemCaseSensitive(it, "path");
 		sha = cJSON_GetObjectItemCaseSensitive(it, "sha256");
 		sz = cJSON_GetObjectItemCaseSensitive(it, "size_bytes");
 		st = cJSON_GetObjectItemCaseSensitive(it, "status");
 		if (!cJSON_IsString(p) || *p->valuestring == '\0')
-			hf_dieat(HF_EDATA, b.name, 0, 0,
-			    "/entries/%d/path: not a non-empty string", k);
+			hf_json_dieat(HF_EDATA, name, root, it, "path",
+			    "not a non-empty string");
 		if (cJSON_IsString(st) && strcmp(st->valuestring,
 		    "present") == 0) {
-			if (!cJSON_IsString(sha) ||
-			    strlen(sha->valuestring) != 64 ||
-			    !ishex(sha->valuestring, 64))
-				hf_dieat(HF_EDATA, b.name, 0, 0,
-				    "/entries/%d/sha256: not a SHA-256 in "
-				    "lowercase hex", k);
+			if (!issha(sha))
+				hf_json_dieat(HF_EDATA, name, root, it,
+				    "sha256", "not a SHA-256 in lowercase hex");
 			if (!isint(sz, &v[n].size))
-				hf_dieat(HF_EDATA, b.name, 0, 0,
-				    "/entries/%d/size_bytes: not a size", k);
+				hf_json_dieat(HF_EDATA, name, root, it,
+				    "size_bytes", "not a size");
 			v[n].path = p->valuestring;
 			v[n].sha = sha->valuestring;
 			n++;
 		} else if (cJSON_IsString(st) && strcmp(st->valuestring,
 		    "absent") == 0) {
 			if (!cJSON_IsNull(sha) || !cJSON_IsNull(sz))
-				hf_dieat(HF_EDATA, b.name, 0, 0,
-				    "/entries/%d: an absent entry with a "
-				    "sha256 or size_bytes", k);
+				hf_json_dieat(HF_EDATA, name, root, it, NULL,
+				    "an absent entry with a sha256 or "
+				    "size_bytes");
 			if (!addpattern(abs, p->valuestring))
-				hf_dieat(HF_EDATA, b.name, 0, 0,
-				    "/entries/%d/path: absent twice", k);
+				hf_json_dieat(HF_EDATA, name, root, p, NULL,
+				    "absent twice");
 		} else
-			hf_dieat(HF_EDATA, b.name, 0, 0, "/entries/%d/status: "
-			    "neither \"present\" nor \"absent\"", k);
+			hf_json_dieat(HF_EDATA, name, root, it, "status",
+			    "neither \"present\" nor \"absent\"");
 		k++;
 	}
 	qsort(v, n, sizeof(*v), centrycmp);
 	for (i = 1; i < n; i++)
 		if (strcmp(v[i].path, v[i - 1].path) == 0)
-			hf_dieat(HF_EDATA, b.name, 0, 0, "/entries: path "
-			    "\"%s\" present twice", v[i].path);
-	count(root, "total_files", (uint64_t)k, b.name);
-	count(root, "present_count", n, b.name);
-	count(root, "absent_count", abs->n, b.name);
-	hf_buffree(&b);
+			hf_json_dieat(HF_EDATA, name, root, list, NULL,
+			    "path \"%s\" present twice", v[i].path);
+	count(root, "total_files", k, name);
+	count(root, "present_count", n, name);
+	count(root, "absent_count", abs->n, name);
 	cm->root = root;
 	cm->v = v;
 	cm->n = n;

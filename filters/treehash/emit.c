@@ -62,7 +62,7 @@ toolarge(const char *name)
  */
 void
 emit(const struct tree *t, const struct patterns *absent,
-    const struct header *h, const char *name)
+    const struct hf_ns *ns, const char *name)
 {
 	struct hf_str b = { 0 };
 	char sum[HF_SHA256_HEX];
@@ -70,17 +70,17 @@ emit(const struct tree *t, const struct patterns *absent,
 
 	hf_straddstr(&b, "{\n  \"schema_version\": \"1\",\n"
 	    "  \"feature_slug\": ");
-	strval(&b, h->slug);
+	strval(&b, ns->slug);
 	hf_straddstr(&b, ",\n  \"root_path\": ");
-	strval(&b, h->root);
-	if (h->tcommit != NULL) {
+	strval(&b, t->root);
+	if (t->commit != NULL) {
 		hf_straddstr(&b, ",\n  \"tree_commit\": ");
-		strval(&b, h->tcommit);
+		strval(&b, t->commit);
 	}
 	hf_straddstr(&b, ",\n  \"source_commit\": ");
-	strval(&b, h->scommit);
+	strval(&b, ns->commit);
 	hf_straddstr(&b, ",\n  \"captured_at\": ");
-	strval(&b, h->captured);
+	strval(&b, ns->at);
 	hf_straddstr(&b, n == 0 ? ",\n  \"entries\": []" :
 	    ",\n  \"entries\": [");
 	for (i = 0; i < n; i++) {

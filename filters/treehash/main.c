@@ -18,46 +18,53 @@ static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: treehash [-0g] [-C dir] [-f feature_slug] "
-	    "[-m manifest.json] [-r root_path]\n"
-	    "                [-s source_commit] [-T captured_at] "
-	    "[-t tree_commit] [-x pattern] [file]\n"
+	    "[-m manifest.json] [-o file]\n"
+	    "                [-r root_path] [-s source_commit] "
+	    "[-T captured_at] [-t tree_commit]\n"
+	    "                [-x pattern] [file]\n"
 	    "       treehash -c committed.json [-0g] [-C dir] "
 	    "[-m manifest.json] [-x pattern] [file]\n");
 	hf_exit(status);
 }
 
-static void
+static void __attribute__((noreturn))
 badusage(const char *msg)
 {
-	fprintf(stderr, "%s: %s\n", hf_progname(), msg);
+	hf_warn("%s", msg);
 	usage(stderr, HF_EUSAGE);
 }
 
-static int
-iscommit(const char *s)
+/* An option's value checked by a rule of the shared vocabulary. */
+static void
+checkopt(int opt, const char *v, const char *(*bad)(const char *))
 {
-	size_t n = strlen(s);
+	const char *why;
+	char *q;
 
-	return (n == 40 || n == 64) && ishex(s, n);
+	if (v == NULL || (why = bad(v)) == NULL)
+		return;
+	q = hf_quote(v);
+	hf_warn("-%c: %s: %s", opt, q, why);
+	free(q);
+	usage(stderr, HF_EUSAGE);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct header h = { 0 };
+	struct hf_ns ns = { 0 };
 	struct tree t = { 0 };
 	struct patterns all = { 0 }, absent = { 0 };
 	struct committed cm = { 0 };
 	const char **excludes = NULL;
-	size_t nexcludes = 0;
-	const char *dir = NULL, *manifest = NULL, *committed = NULL, *file;
+	const char *dir = NULL, *manifest = NULL, *committed = NULL;
+	const char *out = NULL, *file;
 	char stamp[21];
 	cJSON *mroot = NULL;
 	int ch, nul = 0, git = 0, status = HF_OK;
-	time_t tm;
 
 	hf_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "0C:c:f:ghm:r:s:T:t:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "0C:c:f:ghm:o:r:s:T:t:x:")) != -1) {
 		switch (ch) {
 		case '0':
 			nul = 1;
@@ -69,7 +76,7 @@ main(int argc, char *argv[])
 			committed = optarg;
 			break;
 		case 'f':
-			h.slug = optarg;
+			ns.slug = optarg;
 			break;
 		case 'g':
 			git = 1;
@@ -80,22 +87,25 @@ main(int argc, char *argv[])
 		case 'm':
 			manifest = optarg;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'r':
-			h.root = optarg;
+			t.root = optarg;
 			break;
 		case 's':
-			h.scommit = optarg;
+			ns.commit = optarg;
 			break;
 		case 'T':
-			h.captured = optarg;
+			ns.at = optarg;
 			break;
 		case 't':
-			h.tcommit = optarg;
+			t.commit = optarg;
 			break;
 		case 'x':
-			excludes = hf_reallocarray(excludes, nexcludes + 1,
+			excludes = hf_reallocarray(excludes, t.nx + 1,
 			    sizeof(*excludes));
-			excludes[nexcludes++] = optarg;
+			excludes[t.nx++] = optarg;
 			break;
 		default:
 			usage(stderr, HF_EUSAGE);
@@ -106,31 +116,30 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage(stderr, HF_EUSAGE);
 	file = argc == 1 ? argv[0] : NULL;
-	if (committed != NULL && (h.slug != NULL || h.root != NULL ||
-	    h.scommit != NULL || h.captured != NULL || h.tcommit != NULL))
-		badusage("-c takes none of -f, -r, -s, -T, -t");
+	t.x = excludes;
+	if (committed != NULL && (ns.slug != NULL || t.root != NULL ||
+	    ns.commit != NULL || ns.at != NULL || t.commit != NULL ||
+	    out != NULL))
+		badusage("-c takes none of -f, -o, -r, -s, -T, -t");
 	if (git && (nul || dir != NULL))
 		badusage("-0 and -C apply to path lists, not to -g");
-	if (h.tcommit != NULL && !git)
+	if (t.commit != NULL && !git)
 		badusage("-t needs -g");
-	if (h.scommit != NULL && !iscommit(h.scommit))
-		badusage("-s: not a 40- or 64-digit lowercase hex commit");
-	if (h.tcommit != NULL && !iscommit(h.tcommit))
-		badusage("-t: not a 40- or 64-digit lowercase hex commit");
-	if (h.captured != NULL && hf_parseiso(h.captured, &tm, NULL) == -1)
-		badusage("-T: not an ISO 8601 UTC time such as "
-		    "2026-02-23T19:45:18Z");
-	if (h.captured == NULL && committed == NULL) {
+	checkopt('f', ns.slug, hf_badslug);
+	checkopt('s', ns.commit, hf_badcommit);
+	checkopt('t', t.commit, hf_badcommit);
+	checkopt('T', ns.at, hf_badtime);
+	if (ns.at == NULL && committed == NULL) {
 		hf_isotime(hf_now(), stamp);
-		h.captured = stamp;
+		ns.at = stamp;
 	}
+	if (out != NULL)
+		hf_setoutput(out);
 
 	if (committed != NULL)
 		loadcommitted(committed, &cm);
 	if (manifest != NULL)
 		mroot = loadmanifest(manifest, &all);
-	t.x = excludes;
-	t.nx = nexcludes;
 	if (git)
 		objects(file, &t);
 	else
@@ -139,7 +148,7 @@ main(int argc, char *argv[])
 	if (committed != NULL)
 		status = check(&cm, &t, manifest != NULL, &absent);
 	else
-		emit(&t, &absent, &h, hf_inname(file));
+		emit(&t, &absent, &ns, hf_inname(file));
 
 	freetree(&t);
 	freepatterns(&all);

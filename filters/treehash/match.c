@@ -42,62 +42,28 @@ freepatterns(struct patterns *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The path_pattern of each item of one manifest list, in order. */
 static void
-itemlist(const cJSON *list, const char *name, const char *where,
-    struct patterns *p)
+additem(const struct hf_manifest *m, const struct hf_item *it, void *arg)
 {
-	const cJSON *it, *pat;
-	int i = 0;
-
-	if (list == NULL || cJSON_IsNull(list))
-		return;
-	if (!cJSON_IsArray(list))
-		hf_dieat(HF_EDATA, name, 0, 0, "%s: not a list", where);
-	cJSON_ArrayForEach(it, list) {
-		pat = cJSON_GetObjectItemCaseSensitive(it, "path_pattern");
-		if (!cJSON_IsObject(it) || !cJSON_IsString(pat) ||
-		    *pat->valuestring == '\0')
-			hf_dieat(HF_EDATA, name, 0, 0, "%s/%d/path_pattern: "
-			    "not a non-empty string", where, i);
-		addpattern(p, pat->valuestring);
-		i++;
-	}
+	(void)m;
+	addpattern(arg, it->pattern);
 }
 
 /*
- * The manifest's path patterns in the order absent entries are listed:
- * required_always, each step of required_by_step in order, then
- * optional_always; a pattern named twice is kept at its first place.
+ * The manifest's path patterns in the order absent entries are listed
+ * (the manifest walk's); a pattern named twice is kept at its first place.
  */
 cJSON *
 loadmanifest(const char *path, struct patterns *p)
 {
-	struct hf_buf b;
-	cJSON *root, *steps, *step;
-	struct hf_str where = { 0 };
+	struct hf_manifest m;
+	cJSON *root;
 
-	root = loadjson(path, &b, TREEHASH_MANIFEST_MAX);
-	if (!cJSON_IsObject(root))
-		hf_dieat(HF_EDATA, b.name, 0, 0, "not a JSON object");
-	itemlist(cJSON_GetObjectItemCaseSensitive(root, "required_always"),
-	    b.name, "/required_always", p);
-	steps = cJSON_GetObjectItemCaseSensitive(root, "required_by_step");
-	if (steps != NULL && !cJSON_IsNull(steps)) {
-		if (!cJSON_IsObject(steps))
-			hf_dieat(HF_EDATA, b.name, 0, 0,
-			    "/required_by_step: not a mapping");
-		cJSON_ArrayForEach(step, steps) {
-			where.len = 0;
-			hf_straddstr(&where, "/required_by_step/");
-			hf_straddstr(&where, step->string);
-			itemlist(step, b.name, where.s, p);
-		}
-	}
-	itemlist(cJSON_GetObjectItemCaseSensitive(root, "optional_always"),
-	    b.name, "/optional_always", p);
-	hf_strfree(&where);
-	hf_buffree(&b);
+	root = hf_json_load(path, TREEHASH_MANIFEST_MAX, HF_EDATA);
+	m.root = root;
+	m.file = hf_inname(path);
+	m.status = HF_EDATA;
+	hf_manifest_walk(&m, additem, p);
 	return root;
 }
 

@@ -49,18 +49,6 @@ scontent(struct stream *s, uint64_t size, struct hf_sha256 *ctx,
 	s->line++;
 }
 
-int
-ishex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 /*
  * Undo git's C quoting of a path ("a\nb", octal escapes for other bytes)
  * in place. Returns NULL with *why set when the quoting is broken.
@@ -157,7 +145,7 @@ objects(const char *file, struct tree *t)
 	char *f[4], *path, *sp;
 	const char *why;
 	uint64_t size;
-	size_t oidlen, n;
+	size_t n;
 	int i, isblob, islink;
 	enum rec r;
 
@@ -182,8 +170,8 @@ objects(const char *file, struct tree *t)
 				break;
 			*sp++ = '\0';
 		}
-		oidlen = strlen(f[0]);
-		if ((oidlen != 40 && oidlen != 64) || !ishex(f[0], oidlen))
+		/* An object name has the form of a commit's. */
+		if (hf_badcommit(f[0]) != NULL)
 			hf_dieat(HF_EDATA, s.name, s.line, 0,
 			    "bad object name");
 		if (i == 1 && strcmp(f[1], "missing") == 0)

@@ -10,22 +10,9 @@
 #include "treehash.h"
 
 static size_t
-strhash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	/* FNV-1a over the bytes. */
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)(h ^ (h >> 32));
-}
-
-static size_t
 slot(const struct strset *set, const char *s)
 {
-	size_t i = strhash(s) & (set->cap - 1);
+	size_t i = (size_t)hf_hash(s, strlen(s)) & (set->cap - 1);
 
 	while (set->v[i] != NULL && strcmp(set->v[i], s) != 0)
 		i = (i + 1) & (set->cap - 1);

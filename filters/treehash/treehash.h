@@ -8,7 +8,6 @@
  *	match.c		manifest patterns and which of them are absent
  *	emit.c		artifact-tree.json
  *	check.c		the committed tree and the comparison with it
- *	json.c		located JSON loading with Python's surrogate escapes
  */
 #ifndef TREEHASH_H
 #define TREEHASH_H
@@ -90,6 +89,8 @@ struct tree {
 	uint64_t	 least;		/* the least JSON the entries make */
 	const char	*const *x;	/* the -x patterns */
 	size_t		 nx;
+	const char	*root;		/* root_path, or NULL */
+	const char	*commit;	/* tree_commit, or NULL */
 };
 
 /* Buffered reading of a path list or object stream, counting lines. */
@@ -122,10 +123,6 @@ void	 pathlist(const char *, const char *, int, struct tree *);
 
 /* objects.c */
 void	 objects(const char *, struct tree *);
-int	 ishex(const char *, size_t);
-
-/* json.c */
-cJSON	*loadjson(const char *, struct hf_buf *, size_t);
 
 /* match.c: the unique path patterns of a manifest, in manifest order. */
 struct patterns {
@@ -143,17 +140,14 @@ void	 findabsent(const struct tree *, const struct patterns *,
 	    struct patterns *);
 
 /* emit.c */
-struct header {
-	const char	*slug;
-	const char	*root;
-	const char	*tcommit;
-	const char	*scommit;
-	const char	*captured;
-};
 /* The least JSON a present entry of a path of n bytes makes. */
 uint64_t entryleast(size_t);
+/*
+ * The tree as artifact-tree.json; of the identity tuple, slug, commit
+ * (source_commit) and at (captured_at) are written.
+ */
 void	 emit(const struct tree *, const struct patterns *,
-	    const struct header *, const char *);
+	    const struct hf_ns *, const char *);
 
 /* check.c */
 struct centry {
