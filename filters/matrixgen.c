@@ -97,7 +97,7 @@ usage(FILE *fp)
 	fprintf(fp, "usage: matrixgen [-m manifest.json] [-n namespace.json] "
 	    "[-N notes] [-o file] [-p out_dir]\n"
 	    "                 [-r feature_dir] [pins]\n"
-	    "       matrixgen -x [-o file] [file]\n");
+	    "       matrixgen -x | -X [-o file] [file]\n");
 	if (fp == stdout)
 		hf_exit(HF_OK);
 	hf_exit(HF_EUSAGE);
@@ -358,7 +358,7 @@ scanblocks(const struct hf_buf *b, struct pinset *ps)
 }
 
 static int
-extract(const char *path)
+extract(const char *path, int pinsonly)
 {
 	struct hf_buf b;
 	struct pinset ps;
@@ -370,6 +370,10 @@ extract(const char *path)
 	hf_readmax(path, &b, MATRIXGEN_INPUT_MAX, HF_EDATA);
 	scanblocks(&b, &ps);
 	for (i = 0; i < ps.n; i++) {
+		/* A pins file holds neither: they come from the namespace. */
+		if (pinsonly && (strcmp(ps.v[i].key, PIN_COMMIT) == 0 ||
+		    strcmp(ps.v[i].key, PIN_BRANCH) == 0))
+			continue;
 		hf_straddstr(&out, ps.v[i].key);
 		hf_straddc(&out, '=');
 		hf_straddstr(&out, ps.v[i].val);
@@ -794,7 +798,7 @@ main(int argc, char *argv[])
 	int ch, xflag = 0;
 
 	hf_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "hm:n:N:o:p:r:x")) != -1) {
+	while ((ch = getopt(argc, argv, "hm:n:N:o:p:r:xX")) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -820,6 +824,9 @@ main(int argc, char *argv[])
 		case 'x':
 			xflag = 1;
 			break;
+		case 'X':
+			xflag = 2;
+			break;
 		default:
 			usage(stderr);
 		}
@@ -838,7 +845,7 @@ main(int argc, char *argv[])
 	if (out != NULL)
 		hf_setoutput(out);
 	if (xflag)
-		hf_exit(extract(argc == 1 ? argv[0] : NULL));
+		hf_exit(extract(argc == 1 ? argv[0] : NULL, xflag == 2));
 	hf_exit(generate(mpath, npath, notes, ropt, popt,
 	    argc == 1 ? argv[0] : NULL));
 }

@@ -43,6 +43,7 @@ struct state {
 	const char	*file[NKEYS];	/* where it was given: NULL for */
 	unsigned long	 line[NKEYS];	/* an argument */
 	cJSON		*steps;		/* required_by_step of -m, or NULL */
+	char		*mversion;	/* manifest_version of -m, or NULL */
 	const char	*manifest;
 	int		 bad;
 };
@@ -233,6 +234,10 @@ loadmanifest(struct state *st)
 	cJSON *root;
 
 	root = hf_json_load(st->manifest, NSGEN_MANIFEST_MAX, HF_EDATA);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root,
+	    "manifest_version")))
+		st->mversion = hf_strdup(cJSON_GetObjectItemCaseSensitive(root,
+		    "manifest_version")->valuestring);
 	st->steps = cJSON_DetachItemFromObjectCaseSensitive(root,
 	    "required_by_step");
 	if (!cJSON_IsObject(st->steps)) {
@@ -284,6 +289,7 @@ main(int argc, char *argv[])
 {
 	struct state st;
 	const char *out = NULL;
+	char *kv;
 	int ch, i, k, readstdin;
 
 	hf_setprogname(argv[0]);
@@ -322,6 +328,13 @@ main(int argc, char *argv[])
 	}
 	if (argc == 0)
 		readlines(&st, stdin);
+	/* The manifest's version, unless the input gave one. */
+	if (st.value[K_MVERSION] == NULL && st.mversion != NULL) {
+		kv = hf_malloc(strlen(st.mversion) + sizeof("manifest_version="));
+		sprintf(kv, "manifest_version=%s", st.mversion);
+		take(&st, kv, st.manifest, 0);
+		free(kv);
+	}
 	for (k = 0; k < NKEYS; k++)
 		if (k != K_STEP && st.value[k] == NULL)
 			problem(&st, NULL, 0, "%s: missing", keyname[k]);
@@ -332,5 +345,6 @@ main(int argc, char *argv[])
 	for (k = 0; k < NKEYS; k++)
 		free(st.value[k]);
 	cJSON_Delete(st.steps);
+	free(st.mversion);
 	hf_exit(HF_OK);
 }
