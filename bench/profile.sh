@@ -20,15 +20,9 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
-if [ -z "${CORPUS:-}" ]; then
-	CORPUS=$top/../shared/corpus
-	if [ ! -d "$CORPUS" ] &&
-	    common=$(git -C "$top" rev-parse --path-format=absolute \
-	    --git-common-dir 2>/dev/null) &&
-	    [ -d "${common%/*}/../shared/corpus" ]; then
-		CORPUS=${common%/*}/../shared/corpus
-	fi
-fi
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+CORPUS=$(bench_corpus "$top")
 PYTHON=${PYTHON:-/usr/bin/python3}
 FEATURE=${BENCH_FEATURE:-045-mission-handoff-package-version-matrix}
 TARBALL=$CORPUS/spec-kitty-2x-3bbf9f0.tar.gz
@@ -53,12 +47,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 
-unset MAKEFLAGS MFLAGS MAKELEVEL
-export LC_ALL=C
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
-export GIT_AUTHOR_DATE=2026-02-23T12:00:00Z GIT_COMMITTER_DATE=2026-02-23T12:00:00Z
-export GIT_CONFIG_NOSYSTEM=1
+bench_env
 
 if ! command -v perf >/dev/null ||
     ! perf record -q -e cpu-clock -o /dev/null true >/dev/null 2>&1; then
@@ -99,16 +88,27 @@ sub() {
 	printf '%s\n\n%s\n\n%s\n' "$fence" "$1" "$fence"
 }
 
-# The programs a command starts (strace -f, one file a process so that no
-# call is split), as "count program" lines.
-execs() {
-	rm -rf "$tmp/st"
-	mkdir -p "$tmp/st"
-	strace -f -ff -qq -e trace=execve -e signal=none -o "$tmp/st/p" "$@" \
+# A make run by command and by shared object: profile_mk TITLE HZ CMD...
+profile_mk() {
+	local title=$1 hz=$2
+	shift 2
+	perf record -q -e cpu-clock -F "$hz" -g -o "$tmp/mk.data" "$@" \
 	    >/dev/null 2>&1
-	cat "$tmp"/st/p.* | grep '^execve(.* = 0$' |
-	    sed 's/^execve("\([^"]*\)".*/\1/; s|.*/||' | sort | uniq -c |
-	    sort -k1,1rn -k2
+	section "$title" \
+	    "$(cpu_ms "$tmp/mk.data") ms of CPU. By command (each process, fork to exit):"
+	top "$tmp/mk.data" comm 20
+	sub "By shared object:"
+	top "$tmp/mk.data" dso 10
+	echo "$fence"
+}
+# The programs a command starts: procs CAPTION CMD...
+procs() {
+	command -v strace >/dev/null || return 0
+	local caption=$1
+	shift
+	printf '\n%s\n\n%s\n' "$caption" "$fence"
+	execs "$tmp" "$@"
+	echo "$fence"
 }
 
 # The filters without inlining, so each function is its own line: a
@@ -140,36 +140,15 @@ build_prof() {
 	if [ -f "$top/handoff.mk" ]; then
 		mk=(make -s -f "$top/handoff.mk" -C "$tmp/sk" handoff
 		    "FEATURE=$FEATURE" "BUILD=$tmp/build" "OUT=$tmp/out" FORCE=1)
-		perf record -q -e cpu-clock -F 10000 -g -o "$tmp/mk.data" \
-		    "${mk[@]}" >/dev/null 2>&1
-		section "make handoff, cold ($FEATURE, the bundle's clone)" \
-		    "$(cpu_ms "$tmp/mk.data") ms of CPU. By command (each process, fork to exit):"
-		top "$tmp/mk.data" comm 20
-		sub "By shared object:"
-		top "$tmp/mk.data" dso 10
-		echo "$fence"
-		if command -v strace >/dev/null; then
-			rm -rf "$tmp/build" "$tmp/out"
-			printf '\nProcesses started:\n\n%s\n' "$fence"
-			execs "${mk[@]}"
-			echo "$fence"
-		fi
-
+		profile_mk "make handoff, cold ($FEATURE, the bundle's clone)" \
+		    10000 "${mk[@]}"
+		rm -rf "$tmp/build" "$tmp/out"
+		procs "Processes started:" "${mk[@]}"
 		all=(make -s -f "$top/handoff.mk" -C "$tmp/sk" -j2 -k handoff-all
 		    "BUILD=$tmp/build-all")
-		perf record -q -e cpu-clock -F 2000 -g -o "$tmp/all.data" \
-		    "${all[@]}" >/dev/null 2>&1
-		section "make -j2 handoff-all, cold (the bundle's 42 features)" \
-		    "$(cpu_ms "$tmp/all.data") ms of CPU. By command:"
-		top "$tmp/all.data" comm 15
-		sub "By shared object:"
-		top "$tmp/all.data" dso 10
-		echo "$fence"
-		if command -v strace >/dev/null; then
-			printf '\nProcesses started by the no-op rerun:\n\n%s\n' "$fence"
-			execs "${all[@]}"
-			echo "$fence"
-		fi
+		profile_mk "make -j2 handoff-all, cold (the bundle's 42 features)" \
+		    2000 "${all[@]}"
+		procs "Processes started by the no-op rerun:" "${all[@]}"
 	fi
 
 	if build_prof yaml2json; then

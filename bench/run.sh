@@ -37,17 +37,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
 BIN=${HANDOFF_BIN:-$top/bin}
 LIBEXEC=${HANDOFF_LIBEXEC:-$top/build/libexec}
-# The corpus lies beside the repository; a linked worktree looks beside
-# the main one.
-if [ -z "${CORPUS:-}" ]; then
-	CORPUS=$top/../shared/corpus
-	if [ ! -d "$CORPUS" ] &&
-	    common=$(git -C "$top" rev-parse --path-format=absolute \
-	    --git-common-dir 2>/dev/null) &&
-	    [ -d "${common%/*}/../shared/corpus" ]; then
-		CORPUS=${common%/*}/../shared/corpus
-	fi
-fi
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+CORPUS=$(bench_corpus "$top")
 PYTHON=${PYTHON:-/usr/bin/python3}
 # The SHA-256 backend of the filters (make SHA256=), for the labels and the
 # results; when not given, what treehash links tells.
@@ -100,14 +92,7 @@ for w in $want; do
 	esac
 done
 
-# The inner makes must not inherit the outer one's flags or job server.
-unset MAKEFLAGS MFLAGS MAKELEVEL
-export LC_ALL=C
-# Packages made in the scratch repositories are reproducible: fixed dates.
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
-export GIT_AUTHOR_DATE=2026-02-23T12:00:00Z GIT_COMMITTER_DATE=2026-02-23T12:00:00Z
-export GIT_CONFIG_NOSYSTEM=1 HOME=${HOME:-/tmp}
+bench_env
 
 if ! command -v hyperfine >/dev/null; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -248,24 +233,18 @@ fit() {
 		note "$1" "$B_RUNS runs instead of $RUNS, to fit the time budget (one round took $2 s)"
 	fi
 }
-# The programs a command starts, counted from its successful execve calls
-# (strace -f): count SECTION NAME TARGET CMD...  TARGET is le=N, eq=N or
-# "-"; the record holds the total and the table of programs.
+# The programs a command starts: count SECTION NAME TARGET CMD...  TARGET
+# is le=N, eq=N or "-"; the record holds the total and the table of
+# programs.
 count() {
-	local sec=$1 name=$2 target=$3 d=$tmp/strace n progs
+	local sec=$1 name=$2 target=$3 n progs
 	shift 3
 	if ! command -v strace >/dev/null; then
 		skip "$sec" "$name: strace is missing; processes not counted"
 		return
 	fi
-	rm -rf "$d"
-	mkdir -p "$d"
-	# One file a process (-ff): no call is split across lines by another.
-	strace -f -ff -qq -e trace=execve -e signal=none -o "$d/p" "$@" \
-	    >/dev/null 2>&1
-	progs=$(cat "$d"/p.* | grep '^execve(.* = 0$' |
-	    sed 's/^execve("\([^"]*\)".*/\1/; s|.*/||' | sort | uniq -c |
-	    sort -k1,1rn -k2 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
+	progs=$(execs "$tmp" "$@" |
+	    awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
 	n=$(printf '%s\n' "$progs" | tr ',' '\n' | awk '{ n += $1 } END { print n + 0 }')
 	printf 'count\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sec" "$name" "$n" "$target" \
 	    "$progs" "$(q "$@")" >>"$plan"
