@@ -234,8 +234,9 @@ def main(plan, header, out):
         text.append("")
     text += ["## Commands", "",
              "$TMP is the scratch directory of the run (removed after it); "
-             "$TMP/bin and $TMP/handoff.mk are copies of bin/ and "
-             "handoff.mk taken at the start.",
+             "$TMP/prefix is the toolkit as copied at the start, laid out "
+             "as installed (bin/, libexec/handoff/, share/handoff/ with "
+             "handoff.mk); $TMP/sk is the clone of the corpus's bundle.",
              ""] + cmds + [""]
     body = "\n".join(text)
     # Scratch paths mean nothing once the run is over: name them instead.
