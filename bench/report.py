@@ -40,6 +40,13 @@ def fmt_time(s):
     return "%.1f ms" % (s * 1e3)
 
 
+def inwords(x, than=""):
+    """A ratio of a baseline's time to a row's, in words."""
+    if x >= 1:
+        return "%.2fx faster%s" % (x, " " + than if than else "")
+    return "%.2fx the time%s" % (1 / x, " of" if than else "")
+
+
 def load(path, name, cache={}):
     if path not in cache:
         try:
@@ -156,10 +163,11 @@ def main(plan, header, out):
             ref = None
         if ref:
             x = ref["median"] / r["median"]
-            if x >= 1:
-                ratio = "%.2fx faster than %s" % (x, r["ref"])
-            else:
-                ratio = "%.2fx the time of %s" % (1 / x, r["ref"])
+            ratio = "%s %s" % (inwords(x, "than"), r["ref"])
+            # CPU time moves less than wall time when other work shares
+            # the machine: the second opinion on the same runs.
+            if r["cpu"] and ref["cpu"]:
+                ratio += " (CPU: %s)" % inwords(ref["cpu"] / r["cpu"])
         else:
             ratio = "-"
         if r["bytes"]:
@@ -167,7 +175,9 @@ def main(plan, header, out):
             ratio = ("%.0f MB/s" if rate >= 10 else "%.2f MB/s") % rate + \
                 ("" if ratio == "-" else "; " + ratio)
         if r["items"]:
-            ratio = "%s per feature" % fmt_time(r["median"] / r["items"]) + \
+            ratio = "%s per feature (CPU %s)" % (
+                fmt_time(r["median"] / r["items"]),
+                fmt_time(r["cpu"] / r["items"])) + \
                 ("" if ratio == "-" else "; " + ratio)
         rss = "-" if r["rss"] is None else "%.1f MiB" % (r["rss"] / 1024)
         texts = []

@@ -213,7 +213,7 @@ fi
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 # Fit a benchmark's runs in its share of the time: fit SECTION SECONDS_A_ROUND
-# SHARE.  When the share holds RUNS rounds or more, B_MAX caps the runs of
+# SHARE [LABEL].  When the share holds RUNS rounds or more, B_MAX caps the runs of
 # quick commands at what it holds; else B_RUNS asks for fewer runs (down
 # to 1 on a machine so loaded that one round overruns the share).  B_WARM
 # is none when a round is long: the correctness run has warmed the caches
@@ -230,7 +230,7 @@ fit() {
 		B_MAX=$((n < MAXRUNS ? n : MAXRUNS))
 	else
 		B_RUNS=$n
-		note "$1" "$B_RUNS runs instead of $RUNS, to fit the time budget (one round took $2 s)"
+		note "$1" "${4:+$4: }$B_RUNS runs instead of $RUNS, to fit the time budget (one round took $2 s)"
 	fi
 }
 # The programs a command starts: count SECTION NAME TARGET CMD...  TARGET
@@ -398,8 +398,8 @@ run_feature() {
 	row feature "$cold" "$json" "$refname" "faster>=10" "$rmk" - \
 	    "$(q "${MKF[@]}")" "BUILD and OUT removed before each run"
 	row feature "$refname" "$json" - - "$rref" - \
-	    "(cd CLONE && PATH=DIR-WITH-python3:\$PATH $(q "${REF[@]}"))" \
-	    "spec-kitty's generator, run in the clone with $PYTHON as python3; output removed before each run"
+	    "(cd $tmp/sk && PATH=$tmp/ref/bin:\$PATH $(q "${REF[@]}"))" \
+	    "spec-kitty's generator, run in the clone with $PYTHON as python3 ($tmp/ref/bin/python3); output removed before each run"
 	row feature "$noop" "$json" "$cold" "pct<10" "$(peak "${MKF[@]}")" - \
 	    "$(q "${MKF[@]}")" "second run, nothing to do"
 }
@@ -750,7 +750,7 @@ bench_all() {
 	if [ "$noop" = 1 ]; then
 		count handoff-all "handoff-all -j2, $label, no-op" - "${mk[@]}"
 	fi
-	fit handoff-all "$(awk -v a="$tm" -v k="$noop" 'BEGIN { print a * (1.2 + k * 0.3) }')" "$share"
+	fit handoff-all "$(awk -v a="$tm" -v k="$noop" 'BEGIN { print a * (1.2 + k * 0.3) }')" "$share" "$label"
 	say "handoff-all, $label"
 	if [ "$noop" = 1 ]; then
 		bench_hf "$json" -i -n "$cold" -p "$(q "${prep[@]}")" "$(q "${mk[@]}")" \
