@@ -19,7 +19,7 @@
 #
 # Environment: HANDOFF_BIN (the filters, default bin/), HANDOFF_LIBEXEC
 # (the helpers of handoff.mk, default build/libexec/), CORPUS (default
-# ../shared/corpus), PYTHON (default /usr/bin/python3; the reference
+# ../shared/corpus, or the one beside the main worktree), PYTHON (default /usr/bin/python3; the reference
 # generator runs with it as its python3), BENCH_FEATURES (400, the features
 # of the generated repository), BENCH_EVCAT_MB (300), BENCH_TREE_FILES
 # (11000), BENCH_TREE_MB (100), BENCH_YAML_MB (2), BENCH_BIG_MB (128),
@@ -861,12 +861,12 @@ EOF
 say "scratch directory $tmp; at least $RUNS runs, at most $MAXRUNS, $WARMUP warm-up"
 start=$SECONDS
 load0=$(cut -d ' ' -f 1 /proc/loadavg)
-case $want in *" yaml "*) run_yaml ;; esac
-case $want in *" tree "*) run_tree ;; esac
-case $want in *" evcat "*) run_evcat ;; esac
 case $want in *" feature "*) run_feature ;; esac
 case $want in *" procs "*) run_procs ;; esac
 case $want in *" handoff-all "*) run_all ;; esac
+case $want in *" yaml "*) run_yaml ;; esac
+case $want in *" tree "*) run_tree ;; esac
+case $want in *" evcat "*) run_evcat ;; esac
 header >"$tmp/header.md"
 echo "- benchmark wall time: $((SECONDS - start)) s" >>"$tmp/header.md"
 BENCH_TMP=$tmp BENCH_TOP=$top \
