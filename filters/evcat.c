@@ -94,8 +94,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: evcat [-n] [-A actor] [-b source_branch] "
-	    "[-f feature_slug] [-p project_scope_id]\n"
-	    "             [-s source_commit] [-t at] [file]\n"
+	    "[-f feature_slug] [-o file]\n"
+	    "             [-p project_scope_id] [-s source_commit] [-t at] "
+	    "[file]\n"
 	    "       evcat -c committed.jsonl [file]\n");
 }
 
@@ -108,23 +109,6 @@ initstop(void)
 		strstop[c] = 1;
 	strstop['"'] = 1;
 	strstop['\\'] = 1;
-}
-
-static uint64_t
-hashid(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	/* FNV leaves the low bits of similar ids alike; mix them. */
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return h;
 }
 
 static void
@@ -163,7 +147,7 @@ idadd(struct idset *set, const char *s, size_t len, unsigned long line)
 	if (2 * (set->nrec + 1) > set->cap)
 		idgrow(set);
 	mask = set->cap - 1;
-	h = hashid(s, len) & 0xffffffffULL;
+	h = hf_hash(s, len) & 0xffffffffULL;
 	for (j = h & mask; (slot = set->tab[j]) != 0; j = (j + 1) & mask) {
 		if (slot >> 32 != h)
 			continue;
@@ -851,69 +835,78 @@ copyout(const struct input *in)
 	free(buf);
 }
 
-struct boot {
-	const char	*actor;
-	const char	*at;
-	const char	*branch;
-	const char	*slug;
-	const char	*scope;
-	const char	*commit;
-};
+/*
+ * One option of the bootstrap event: given, and good by its validator;
+ * else say which and why.  Returns 0 when it is bad.
+ */
+static int
+bootopt(const char *v, int opt, const char *name,
+    const char *(*bad)(const char *))
+{
+	const char *why;
+	char *q;
+
+	if (v == NULL || *v == '\0') {
+		hf_warn("the bootstrap event needs %s-%c %s",
+		    opt == 'A' ? "a non-empty " : "", opt, name);
+		return 0;
+	}
+	if (bad != NULL && (why = bad(v)) != NULL) {
+		q = hf_quote(v);
+		hf_warn("-%c: %s: %s", opt, q, why);
+		free(q);
+		return 0;
+	}
+	return 1;
+}
 
 static void
-bootstrap(const struct boot *b)
+bootstrap(const struct hf_ns *ns, const char *actor)
 {
-	struct hf_str ns = { 0 };
+	struct hf_str key = { 0 };
 	unsigned char digest[32];
 	char iso[21], ulid[27];
 	cJSON *ev;
 	time_t t;
 	unsigned ms = 0;
-	int missing = 0;
+	int good = 1;
 
-#define NEED(v, opt) do {						\
-	if ((v) == NULL || *(v) == '\0') {				\
-		fprintf(stderr, "%s: the bootstrap event needs %s\n",	\
-		    hf_progname(), opt);				\
-		missing = 1;						\
-	}								\
-} while (0)
-	NEED(b->scope, "-p project_scope_id");
-	NEED(b->slug, "-f feature_slug");
-	NEED(b->branch, "-b source_branch");
-	NEED(b->commit, "-s source_commit");
-	NEED(b->actor, "a non-empty -A actor");
-#undef NEED
-	if (missing)
+	/* Every problem is named before the exit. */
+	good &= bootopt(ns->scope, 'p', "project_scope_id", hf_badscope);
+	good &= bootopt(ns->slug, 'f', "feature_slug", hf_badslug);
+	good &= bootopt(ns->branch, 'b', "source_branch", hf_badbranch);
+	good &= bootopt(ns->commit, 's', "source_commit", hf_badcommit);
+	good &= bootopt(actor, 'A', "actor", NULL);
+	if (ns->at != NULL)
+		good &= bootopt(ns->at, 't', "at", hf_badtime);
+	if (!good)
 		hf_exit(HF_EUSAGE);
-	if (b->at != NULL) {
-		if (hf_parseiso(b->at, &t, &ms) == -1 || t < 0)
-			hf_die(HF_EUSAGE, "-t %s: not an ISO 8601 UTC time "
-			    "(YYYY-MM-DDTHH:MM:SS[.fff]Z)", b->at);
-	} else {
+	if (ns->at != NULL)
+		hf_parseiso(ns->at, &t, &ms);
+	else {
 		t = hf_now();
 		hf_isotime(t, iso);
 	}
-	hf_straddstr(&ns, b->scope);
-	hf_straddc(&ns, '\n');
-	hf_straddstr(&ns, b->slug);
-	hf_straddc(&ns, '\n');
-	hf_straddstr(&ns, b->branch);
-	hf_straddc(&ns, '\n');
-	hf_straddstr(&ns, b->commit);
-	hf_sha256_raw(ns.s, ns.len, digest);
-	hf_strfree(&ns);
+	hf_straddstr(&key, ns->scope);
+	hf_straddc(&key, '\n');
+	hf_straddstr(&key, ns->slug);
+	hf_straddc(&key, '\n');
+	hf_straddstr(&key, ns->branch);
+	hf_straddc(&key, '\n');
+	hf_straddstr(&key, ns->commit);
+	hf_sha256_raw(key.s, key.len, digest);
+	hf_strfree(&key);
 	hf_ulid((uint64_t)t * 1000 + ms, digest, ulid);
 
 	/* Keys in sorted order, as json.dumps(sort_keys=True) has them. */
 	ev = cJSON_CreateObject();
-	cJSON_AddStringToObject(ev, "actor", b->actor);
-	cJSON_AddStringToObject(ev, "at", b->at != NULL ? b->at : iso);
+	cJSON_AddStringToObject(ev, "actor", actor);
+	cJSON_AddStringToObject(ev, "at", ns->at != NULL ? ns->at : iso);
 	cJSON_AddStringToObject(ev, "event_id", ulid);
 	cJSON_AddStringToObject(ev, "event_type", "handoff_package_created");
-	cJSON_AddStringToObject(ev, "feature_slug", b->slug);
-	cJSON_AddStringToObject(ev, "source_branch", b->branch);
-	cJSON_AddStringToObject(ev, "source_commit", b->commit);
+	cJSON_AddStringToObject(ev, "feature_slug", ns->slug);
+	cJSON_AddStringToObject(ev, "source_branch", ns->branch);
+	cJSON_AddStringToObject(ev, "source_commit", ns->commit);
 	hf_json_print(ev, 0);
 	cJSON_Delete(ev);
 }
@@ -1062,26 +1055,27 @@ compare(const char *committed, const char *path)
 int
 main(int argc, char *argv[])
 {
-	struct boot b = { "handoff", NULL, NULL, NULL, NULL, NULL };
+	struct hf_ns ns = { 0 };
 	struct input in;
-	const char *committed = NULL, *path = NULL;
+	const char *committed = NULL, *path = NULL, *actor = "handoff";
+	const char *out = NULL;
 	int ch, nolog = 0, bootopts = 0;
 
 	hf_setprogname(argv[0]);
 	initstop();
-	while ((ch = getopt(argc, argv, "A:b:c:f:hnp:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:b:c:f:hno:p:s:t:")) != -1) {
 		switch (ch) {
 		case 'A':
-			b.actor = optarg;
+			actor = optarg;
 			break;
 		case 'b':
-			b.branch = optarg;
+			ns.branch = optarg;
 			break;
 		case 'c':
 			committed = optarg;
 			break;
 		case 'f':
-			b.slug = optarg;
+			ns.slug = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1089,26 +1083,29 @@ main(int argc, char *argv[])
 		case 'n':
 			nolog = 1;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'p':
-			b.scope = optarg;
+			ns.scope = optarg;
 			break;
 		case 's':
-			b.commit = optarg;
+			ns.commit = optarg;
 			break;
 		case 't':
-			b.at = optarg;
+			ns.at = optarg;
 			break;
 		default:
 			usage(stderr);
 			hf_exit(HF_EUSAGE);
 		}
-		if (ch != 'c' && ch != 'n')
+		if (ch != 'c' && ch != 'n' && ch != 'o')
 			bootopts = 1;
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1 || (nolog && argc > 0) ||
-	    (committed != NULL && (nolog || bootopts))) {
+	    (committed != NULL && (nolog || bootopts || out != NULL))) {
 		usage(stderr);
 		hf_exit(HF_EUSAGE);
 	}
@@ -1117,14 +1114,16 @@ main(int argc, char *argv[])
 
 	if (committed != NULL)
 		hf_exit(compare(committed, path));
+	if (out != NULL)
+		hf_setoutput(out);
 	if (nolog) {
-		bootstrap(&b);
+		bootstrap(&ns, actor);
 		hf_exit(HF_OK);
 	}
 	openinput(path, &in);
 	checkinput(&in);
 	if (in.len == 0)
-		bootstrap(&b);
+		bootstrap(&ns, actor);
 	else
 		copyout(&in);
 	closeinput(&in);

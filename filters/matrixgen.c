@@ -66,19 +66,12 @@ struct pinset {
 	size_t		 tabcap;	/* a power of two */
 };
 
-/* Where an artifact is required: always, from a step on, or never. */
-enum when {
-	WHEN_ALWAYS,
-	WHEN_STEP,
-	WHEN_OPTIONAL
-};
-
 struct item {
 	const char	*key;
 	const char	*cls;
 	const char	*pattern;
-	const char	*step;		/* WHEN_STEP only */
-	enum when	 when;
+	const char	*step;		/* HF_STEP only */
+	enum hf_when	 when;
 	int		 blocking;
 };
 
@@ -88,18 +81,6 @@ struct manifest {
 	size_t		 cap;
 };
 
-/* The namespace fields the matrix shows. */
-struct ns {
-	const char	*scope;
-	const char	*slug;
-	const char	*branch;
-	const char	*commit;
-	const char	*mission;
-	const char	*mversion;
-	const char	*step;		/* NULL: no step */
-};
-
-/* One line of a buffer, without its newline. */
 /* State of the scan for fenced code blocks. */
 struct fence {
 	int		 open;		/* inside a fenced block */
@@ -114,8 +95,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: matrixgen [-m manifest.json] [-n namespace.json] "
-	    "[-N notes] [-o out_dir] [-r feature_dir] [pins]\n"
-	    "       matrixgen -x [file]\n");
+	    "[-N notes] [-o file] [-p out_dir]\n"
+	    "                 [-r feature_dir] [pins]\n"
+	    "       matrixgen -x [-o file] [file]\n");
 	if (fp == stdout)
 		hf_exit(HF_OK);
 	hf_exit(HF_EUSAGE);
@@ -148,16 +130,6 @@ iskeychar(unsigned char c)
 	    (c >= '0' && c <= '9') || strchr("._-+:/@", c) != NULL;
 }
 
-static uint64_t
-hashkey(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* Returns the earlier pin with the same key, or NULL after adding p. */
 static const struct pin *
 pinadd(struct pinset *ps, const struct pin *p)
@@ -170,14 +142,14 @@ pinadd(struct pinset *ps, const struct pin *p)
 		ps->tab = hf_calloc(ps->tabcap, sizeof(*ps->tab));
 		mask = ps->tabcap - 1;
 		for (j = 0; j < ps->n; j++) {
-			i = hashkey(ps->v[j].key) & mask;
+			i = hf_hash(ps->v[j].key, strlen(ps->v[j].key)) & mask;
 			while (ps->tab[i] != 0)
 				i = (i + 1) & mask;
 			ps->tab[i] = j + 1;
 		}
 	}
 	mask = ps->tabcap - 1;
-	for (i = hashkey(p->key) & mask; ps->tab[i] != 0; i = (i + 1) & mask)
+	for (i = hf_hash(p->key, strlen(p->key)) & mask; ps->tab[i] != 0; i = (i + 1) & mask)
 		if (strcmp(ps->v[ps->tab[i] - 1].key, p->key) == 0)
 			return &ps->v[ps->tab[i] - 1];
 	if (ps->n == ps->cap) {
@@ -410,125 +382,58 @@ extract(const char *path)
 	return HF_OK;
 }
 
-/* Parse a JSON file that must hold an object; errors are located. */
-static cJSON *
-loadjson(const char *path, struct hf_buf *b)
-{
-	const char *end = NULL, *p;
-	unsigned long line = 1, col = 1;
-	cJSON *root;
-
-	hf_readmax(path, b, MATRIXGEN_INPUT_MAX, HF_EDATA);
-	root = cJSON_ParseWithLengthOpts(b->data, b->len, &end, 0);
-	if (root == NULL)
-		end = cJSON_GetErrorPtr();
-	else {
-		/* Only white space may follow the value. */
-		while (end < b->data + b->len && strchr(" \t\r\n", *end) &&
-		    *end != '\0')
-			end++;
-		if (end < b->data + b->len) {
-			cJSON_Delete(root);
-			root = NULL;
-		}
-	}
-	if (root == NULL) {
-		if (end == NULL || end < b->data || end > b->data + b->len)
-			end = b->data + b->len;
-		for (p = b->data; p < end; p++) {
-			if (*p == '\n') {
-				line++;
-				col = 1;
-			} else
-				col++;
-		}
-		hf_dieat(HF_EDATA, b->name, line, col, "invalid JSON");
-	}
-	if (!cJSON_IsObject(root))
-		hf_dieat(HF_EDATA, b->name, 0, 0, "not a JSON object");
-	return root;
-}
-
 /*
- * A string member that goes into the document: present, a string, and
- * free of control characters, which no Markdown table or fence can hold.
+ * A string member of an item that goes into the document: present, a
+ * string, and free of control characters, which no Markdown table or
+ * fence can hold.
  */
 static const char *
-getstr(const cJSON *obj, const char *key, const char *name,
-    const char *where)
+getstr(const struct hf_manifest *m, const cJSON *it, const char *key)
 {
 	const cJSON *v;
 
-	v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	v = cJSON_GetObjectItemCaseSensitive(it, key);
+	if (v == NULL)
+		hf_json_dieat(m->status, m->file, m->root, it, key, "missing");
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		hf_dieat(HF_EDATA, name, 0, 0, "%s\"%s\" must be a string",
-		    where, key);
+		hf_json_dieat(m->status, m->file, m->root, v, NULL,
+		    "not a string");
 	if (hascntrl(v->valuestring))
-		hf_dieat(HF_EDATA, name, 0, 0, "%s\"%s\" contains a control "
-		    "character", where, key);
+		hf_json_dieat(m->status, m->file, m->root, v, NULL,
+		    "a control character");
 	return v->valuestring;
 }
 
+/* One item of the manifest: the matrix needs all it declares. */
 static void
-readns(const cJSON *root, const char *name, struct ns *ns)
+additem(const struct hf_manifest *m, const struct hf_item *it, void *arg)
 {
-	const cJSON *step;
-
-	ns->scope = getstr(root, "project_scope_id", name, "");
-	ns->slug = getstr(root, "feature_slug", name, "");
-	ns->branch = getstr(root, "source_branch", name, "");
-	ns->commit = getstr(root, "source_commit", name, "");
-	ns->mission = getstr(root, "mission_key", name, "");
-	ns->mversion = getstr(root, "manifest_version", name, "");
-	step = cJSON_GetObjectItemCaseSensitive(root, "step_id");
-	ns->step = NULL;
-	if (step != NULL && !cJSON_IsNull(step))
-		ns->step = getstr(root, "step_id", name, "");
-	if (*ns->slug == '\0' || strchr(ns->slug, '/') != NULL ||
-	    strcmp(ns->slug, ".") == 0 || strcmp(ns->slug, "..") == 0)
-		hf_dieat(HF_EDATA, name, 0, 0, "\"feature_slug\" is not a "
-		    "directory name: \"%s\"", ns->slug);
-	if (*ns->branch == '\0' || *ns->commit == '\0')
-		hf_dieat(HF_EDATA, name, 0, 0, "\"source_branch\" and "
-		    "\"source_commit\" may not be empty");
-}
-
-static void
-additems(struct manifest *m, const cJSON *arr, const char *name,
-    const char *section, enum when when, const char *step)
-{
-	const cJSON *it, *blk;
+	struct manifest *list = arg;
+	const cJSON *blk;
 	struct item *x;
-	char where[256];
-	size_t i = 0;
 
-	if (arr == NULL || cJSON_IsNull(arr))
-		return;
-	if (!cJSON_IsArray(arr))
-		hf_dieat(HF_EDATA, name, 0, 0, "%s%s%s must be an array",
-		    section, step != NULL ? "." : "", step != NULL ? step : "");
-	cJSON_ArrayForEach(it, arr) {
-		snprintf(where, sizeof(where), "%s%s%s[%zu]: ", section,
-		    step != NULL ? "." : "", step != NULL ? step : "", i++);
-		if (!cJSON_IsObject(it))
-			hf_dieat(HF_EDATA, name, 0, 0, "%snot an object",
-			    where);
-		if (m->n == m->cap) {
-			m->cap = m->cap == 0 ? 16 : m->cap * 2;
-			m->v = hf_reallocarray(m->v, m->cap, sizeof(*m->v));
-		}
-		x = &m->v[m->n++];
-		x->key = getstr(it, "artifact_key", name, where);
-		x->cls = getstr(it, "artifact_class", name, where);
-		x->pattern = getstr(it, "path_pattern", name, where);
-		blk = cJSON_GetObjectItemCaseSensitive(it, "blocking");
-		if (!cJSON_IsBool(blk))
-			hf_dieat(HF_EDATA, name, 0, 0, "%s\"blocking\" must be "
-			    "true or false", where);
-		x->blocking = cJSON_IsTrue(blk);
-		x->when = when;
-		x->step = step;
+	if (!cJSON_IsObject(it->node))
+		hf_json_dieat(m->status, m->file, m->root, it->node, NULL,
+		    "not an object");
+	if (list->n == list->cap) {
+		list->cap = list->cap == 0 ? 16 : list->cap * 2;
+		list->v = hf_reallocarray(list->v, list->cap,
+		    sizeof(*list->v));
 	}
+	x = &list->v[list->n++];
+	x->key = getstr(m, it->node, "artifact_key");
+	x->cls = getstr(m, it->node, "artifact_class");
+	x->pattern = getstr(m, it->node, "path_pattern");
+	blk = cJSON_GetObjectItemCaseSensitive(it->node, "blocking");
+	if (blk == NULL)
+		hf_json_dieat(m->status, m->file, m->root, it->node,
+		    "blocking", "missing");
+	if (!cJSON_IsBool(blk))
+		hf_json_dieat(m->status, m->file, m->root, blk, NULL,
+		    "not true or false");
+	x->blocking = cJSON_IsTrue(blk);
+	x->when = it->when;
+	x->step = it->step;
 }
 
 /*
@@ -537,10 +442,11 @@ additems(struct manifest *m, const cJSON *arr, const char *name,
  * lists absent entries in.
  */
 static void
-readmanifest(const cJSON *root, const char *name, const struct ns *ns,
+readmanifest(const cJSON *root, const char *name, const struct hf_ns *ns,
     struct manifest *m)
 {
-	const cJSON *steps, *st, *v;
+	const struct hf_manifest man = { root, name, HF_EDATA };
+	const cJSON *v;
 	static const struct {
 		const char	*mkey;
 		const char	*nskey;
@@ -556,27 +462,11 @@ readmanifest(const cJSON *root, const char *name, const struct ns *ns,
 	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		v = cJSON_GetObjectItemCaseSensitive(root, same[i].mkey);
 		if (cJSON_IsString(v) && strcmp(v->valuestring, nsval[i]) != 0)
-			hf_dieat(HF_EDATA, name, 0, 0, "\"%s\" is \"%s\" but "
-			    "the namespace's \"%s\" is \"%s\"", same[i].mkey,
+			hf_json_dieat(HF_EDATA, name, root, v, NULL, "\"%s\" "
+			    "but the namespace's \"%s\" is \"%s\"",
 			    v->valuestring, same[i].nskey, nsval[i]);
 	}
-	additems(m, cJSON_GetObjectItemCaseSensitive(root, "required_always"),
-	    name, "required_always", WHEN_ALWAYS, NULL);
-	steps = cJSON_GetObjectItemCaseSensitive(root, "required_by_step");
-	if (steps != NULL && !cJSON_IsNull(steps)) {
-		if (!cJSON_IsObject(steps))
-			hf_dieat(HF_EDATA, name, 0, 0, "required_by_step must "
-			    "be an object");
-		cJSON_ArrayForEach(st, steps) {
-			if (hascntrl(st->string))
-				hf_dieat(HF_EDATA, name, 0, 0, "required_by_step: "
-				    "a step name contains a control character");
-			additems(m, st, name, "required_by_step", WHEN_STEP,
-			    st->string);
-		}
-	}
-	additems(m, cJSON_GetObjectItemCaseSensitive(root, "optional_always"),
-	    name, "optional_always", WHEN_OPTIONAL, NULL);
+	hf_manifest_walk(&man, additem, m);
 }
 
 /*
@@ -635,9 +525,9 @@ itemrow(struct hf_str *o, const struct item *x, int withclass)
 	hf_straddstr(o, " | ");
 	hf_md_code(o, x->pattern, 1);
 	hf_straddstr(o, " | ");
-	if (x->when == WHEN_ALWAYS)
+	if (x->when == HF_ALWAYS)
 		hf_straddstr(o, "always");
-	else if (x->when == WHEN_OPTIONAL)
+	else if (x->when == HF_OPTIONAL)
 		hf_straddstr(o, "optional");
 	else
 		hf_md_code(o, x->step, 1);
@@ -722,7 +612,7 @@ shpath(struct hf_str *o, const char *dir, const char *name)
 }
 
 static void
-writereplay(struct hf_str *o, const struct ns *ns, const char *featdir,
+writereplay(struct hf_str *o, const struct hf_ns *ns, const char *featdir,
     const char *outdir, int deffeat, int defout)
 {
 	static const char *const target[] = { "handoff", "check" };
@@ -791,7 +681,7 @@ optdir(const char *opt, const char *s)
 }
 
 static void
-writedoc(struct hf_str *o, const struct ns *ns, const struct pinset *ps,
+writedoc(struct hf_str *o, const struct hf_ns *ns, const struct pinset *ps,
     const struct manifest *m, const char *featdir, const char *outdir,
     int deffeat, int defout, const struct hf_buf *notes)
 {
@@ -841,13 +731,13 @@ writedoc(struct hf_str *o, const struct ns *ns, const struct pinset *ps,
 
 static int
 generate(const char *mpath, const char *npath, const char *notespath,
-    const char *ropt, const char *oopt, const char *pinspath)
+    const char *ropt, const char *popt, const char *pinspath)
 {
-	struct hf_buf mb, nb, notes;
+	struct hf_buf notes;
 	struct pinset ps;
 	struct manifest m;
 	struct hf_str o, def;
-	struct ns ns;
+	struct hf_ns ns;
 	cJSON *mroot, *nroot;
 	char *featdir, *outdir;
 	int deffeat, defout;
@@ -856,10 +746,12 @@ generate(const char *mpath, const char *npath, const char *notespath,
 	memset(&m, 0, sizeof(m));
 	memset(&o, 0, sizeof(o));
 	memset(&def, 0, sizeof(def));
-	nroot = loadjson(npath, &nb);
-	readns(nroot, nb.name, &ns);
-	mroot = loadjson(mpath, &mb);
-	readmanifest(mroot, mb.name, &ns, &m);
+	nroot = hf_json_load(npath, MATRIXGEN_INPUT_MAX, HF_EDATA);
+	hf_ns_fromjson(&ns, nroot, hf_inname(npath), HF_EDATA);
+	mroot = hf_json_load(mpath, MATRIXGEN_INPUT_MAX, HF_EDATA);
+	if (!cJSON_IsObject(mroot))
+		hf_dieat(HF_EDATA, hf_inname(mpath), 0, 0, "not a JSON object");
+	readmanifest(mroot, hf_inname(mpath), &ns, &m);
 	if (notespath != NULL) {
 		hf_readmax(notespath, &notes, MATRIXGEN_INPUT_MAX, HF_EDATA);
 		scanblocks(&notes, NULL);
@@ -874,7 +766,7 @@ generate(const char *mpath, const char *npath, const char *notespath,
 	memset(&def, 0, sizeof(def));
 	hf_straddstr(&def, featdir);
 	hf_straddstr(&def, "/handoff");
-	outdir = optdir("-o", oopt != NULL ? oopt : def.s);
+	outdir = optdir("-p", popt != NULL ? popt : def.s);
 	defout = strcmp(outdir, def.s) == 0;
 	hf_strfree(&def);
 
@@ -891,8 +783,6 @@ generate(const char *mpath, const char *npath, const char *notespath,
 		hf_buffree(&notes);
 	cJSON_Delete(mroot);
 	cJSON_Delete(nroot);
-	hf_buffree(&mb);
-	hf_buffree(&nb);
 	return HF_OK;
 }
 
@@ -900,11 +790,11 @@ int
 main(int argc, char *argv[])
 {
 	const char *mpath = NULL, *npath = NULL, *notes = NULL;
-	const char *ropt = NULL, *oopt = NULL;
+	const char *ropt = NULL, *popt = NULL, *out = NULL;
 	int ch, xflag = 0;
 
 	hf_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "hm:n:N:o:r:x")) != -1) {
+	while ((ch = getopt(argc, argv, "hm:n:N:o:p:r:x")) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -919,7 +809,10 @@ main(int argc, char *argv[])
 			notes = optarg;
 			break;
 		case 'o':
-			oopt = optarg;
+			out = optarg;
+			break;
+		case 'p':
+			popt = optarg;
 			break;
 		case 'r':
 			ropt = optarg;
@@ -935,16 +828,17 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 1)
 		usage(stderr);
-	if (xflag) {
-		if (mpath != NULL || npath != NULL || notes != NULL ||
-		    ropt != NULL || oopt != NULL)
-			usage(stderr);
-		hf_exit(extract(argc == 1 ? argv[0] : NULL));
-	}
-	if (mpath == NULL || npath == NULL) {
-		fprintf(stderr, "%s: -m and -n are required\n", hf_progname());
+	if (xflag && (mpath != NULL || npath != NULL || notes != NULL ||
+	    ropt != NULL || popt != NULL))
+		usage(stderr);
+	if (!xflag && (mpath == NULL || npath == NULL)) {
+		hf_warn("-m and -n are required");
 		usage(stderr);
 	}
-	hf_exit(generate(mpath, npath, notes, ropt, oopt,
+	if (out != NULL)
+		hf_setoutput(out);
+	if (xflag)
+		hf_exit(extract(argc == 1 ? argv[0] : NULL));
+	hf_exit(generate(mpath, npath, notes, ropt, popt,
 	    argc == 1 ? argv[0] : NULL));
 }

@@ -50,7 +50,8 @@ struct state {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: nsgen [-m manifest.json] [key=value ...]\n");
+	fprintf(fp, "usage: nsgen [-m manifest.json] [-o file] "
+	    "[key=value ...]\n");
 }
 
 /*
@@ -59,142 +60,20 @@ usage(FILE *fp)
  */
 static void
 problem(struct state *st, const char *file, unsigned long line,
-    unsigned long col, const char *fmt, ...)
+    const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (file != NULL)
-		hf_vwarnat(file, line, col, fmt, ap);
-	else {
-		fprintf(stderr, "%s: ", hf_progname());
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	hf_vwarnat(file, line, 0, fmt, ap);
 	va_end(ap);
 	st->bad = 1;
-}
-
-/*
- * A string as shown in messages: a JSON literal, so that any byte is
- * visible, cut short after QUOTE_MAX bytes.
- */
-#define QUOTE_MAX	64
-static char *
-quote(const char *s, size_t len)
-{
-	struct hf_str b = { 0 };
-
-	hf_json_string(&b, s, len > QUOTE_MAX ? QUOTE_MAX : len);
-	if (len > QUOTE_MAX)
-		hf_straddstr(&b, "...");
-	return b.s;
-}
-
-static int
-islowerdigit(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static int
-isalnumascii(int c)
-{
-	return islowerdigit(c) || (c >= 'A' && c <= 'Z');
-}
-
-/*
- * A name made of the given characters (besides lowercase letters and
- * digits, or all ASCII letters and digits when upper is set), not
- * beginning with '-' or '.'.
- */
-static const char *
-badname(const char *s, const char *extra, int upper, char *why, size_t size)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (upper ? isalnumascii(*p) : islowerdigit(*p))
-			continue;
-		if (strchr(extra, *p) != NULL)
-			continue;
-		if (*p >= ' ' && *p <= '~')
-			snprintf(why, size, "'%c' is not allowed", *p);
-		else
-			snprintf(why, size, "byte 0x%02x is not allowed", *p);
-		return why;
-	}
-	if (*s == '-' || *s == '.')
-		snprintf(why, size, "must not begin with '%c'", *s);
-	else
-		return NULL;
-	return why;
-}
-
-/*
- * A branch name that git accepts (git-check-ref-format(1) for
- * refs/heads/NAME, plus the restrictions of git branch).
- */
-static const char *
-badbranch(const char *s, char *why, size_t size)
-{
-	static const char forbidden[] = " ~^:?*[\\";
-	const unsigned char *p;
-	const char *c, *slash;
-	size_t n = strlen(s), clen;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < ' ' || *p == 0x7f) {
-			snprintf(why, size, "control character 0x%02x", *p);
-			return why;
-		}
-		if (strchr(forbidden, *p) != NULL) {
-			snprintf(why, size, "'%c' is not allowed", *p);
-			return why;
-		}
-	}
-	if (*s == '-')
-		return "must not begin with '-'";
-	if (strcmp(s, "@") == 0 || strcmp(s, "HEAD") == 0)
-		return "is not a branch name";
-	if (*s == '/' || s[n - 1] == '/')
-		return "must not begin or end with '/'";
-	if (s[n - 1] == '.')
-		return "must not end with '.'";
-	if (strstr(s, "//") != NULL)
-		return "must not contain '//'";
-	if (strstr(s, "..") != NULL)
-		return "must not contain '..'";
-	if (strstr(s, "@{") != NULL)
-		return "must not contain '@{'";
-	for (c = s; c != NULL; c = slash != NULL ? slash + 1 : NULL) {
-		slash = strchr(c, '/');
-		clen = slash != NULL ? (size_t)(slash - c) : strlen(c);
-		if (*c == '.')
-			return "no component may begin with '.'";
-		if (clen >= 5 && memcmp(c + clen - 5, ".lock", 5) == 0)
-			return "no component may end with '.lock'";
-	}
-	return NULL;
-}
-
-static const char *
-badcommit(const char *s)
-{
-	size_t n = strlen(s);
-
-	if ((n != 40 && n != 64) || strspn(s, "0123456789abcdef") != n)
-		return "must be 40 or 64 lowercase hexadecimal digits";
-	return NULL;
 }
 
 /* Check one value; returns why it is wrong, or NULL. */
 static const char *
 badvalue(enum key k, const char *v, char *why, size_t size)
 {
-	const unsigned char *p;
-	time_t t;
-
 	if (*v == '\0')
 		return "empty value";
 	if (strlen(v) > NSGEN_VALUE_MAX) {
@@ -203,26 +82,21 @@ badvalue(enum key k, const char *v, char *why, size_t size)
 	}
 	switch (k) {
 	case K_SCOPE:
-		return badname(v, "._-", 1, why, size);
+		return hf_badscope(v);
 	case K_SLUG:
-		return badname(v, "-", 0, why, size);
+		return hf_badslug(v);
 	case K_BRANCH:
-		return badbranch(v, why, size);
+		return hf_badbranch(v);
 	case K_COMMIT:
-		return badcommit(v);
+		return hf_badcommit(v);
 	case K_MISSION:
+		return hf_badmission(v);
 	case K_STEP:
-		return badname(v, "_-", 0, why, size);
+		return hf_badstep(v);
 	case K_MVERSION:
-		for (p = (const unsigned char *)v; *p != '\0'; p++)
-			if (*p <= ' ' || *p == 0x7f)
-				return "white space or control character";
-		return NULL;
+		return hf_badversion(v);
 	case K_GENERATED:
-		if (hf_parseiso(v, &t, NULL) == -1)
-			return "not an ISO 8601 UTC time "
-			    "(YYYY-MM-DDTHH:MM:SS[.fff]Z)";
-		return NULL;
+		return hf_badtime(v);
 	default:
 		return NULL;
 	}
@@ -237,8 +111,8 @@ take(struct state *st, char *kv, const char *file, unsigned long line)
 	int k;
 
 	if ((v = hf_splitkv(kv)) == NULL) {
-		q = quote(kv, strlen(kv));
-		problem(st, file, line, 0, "%s: not key=value", q);
+		q = hf_quote(kv);
+		problem(st, file, line, "%s: not key=value", q);
 		free(q);
 		return;
 	}
@@ -246,13 +120,13 @@ take(struct state *st, char *kv, const char *file, unsigned long line)
 		if (strcmp(kv, keyname[k]) == 0)
 			break;
 	if (k == NKEYS) {
-		q = quote(kv, strlen(kv));
-		problem(st, file, line, 0, "%s: unknown key", q);
+		q = hf_quote(kv);
+		problem(st, file, line, "%s: unknown key", q);
 		free(q);
 		return;
 	}
 	if (st->value[k] != NULL) {
-		problem(st, file, line, 0, "%s: given more than once",
+		problem(st, file, line, "%s: given more than once",
 		    keyname[k]);
 		return;
 	}
@@ -263,8 +137,8 @@ take(struct state *st, char *kv, const char *file, unsigned long line)
 	if (k == K_STEP && *v == '\0')
 		return;
 	if ((why = badvalue(k, v, buf, sizeof(buf))) != NULL) {
-		q = quote(v, strlen(v));
-		problem(st, file, line, 0, "%s: %s: %s", keyname[k], q, why);
+		q = hf_quote(v);
+		problem(st, file, line, "%s: %s: %s", keyname[k], q, why);
 		free(q);
 	}
 }
@@ -346,7 +220,7 @@ readlines(struct state *st, FILE *fp)
 	while (nextline(&r, buf, sizeof(buf), &cut, &nul) == 0) {
 		line++;
 		if (nul)
-			problem(st, HF_STDIN_NAME, line, 0, "NUL byte in line");
+			problem(st, HF_STDIN_NAME, line, "NUL byte in line");
 		else if (buf[0] != '\0' && buf[0] != '#')
 			take(st, buf, HF_STDIN_NAME, line);
 	}
@@ -356,35 +230,18 @@ readlines(struct state *st, FILE *fp)
 static void
 loadmanifest(struct state *st)
 {
-	struct hf_buf b;
-	const char *end, *p;
-	unsigned long line = 1, col = 1;
 	cJSON *root;
 
-	hf_readmax(st->manifest, &b, NSGEN_MANIFEST_MAX, HF_EDATA);
-	root = cJSON_ParseWithLengthOpts(b.data, b.len + 1, &end, 1);
-	if (root == NULL) {
-		end = cJSON_GetErrorPtr();
-		for (p = b.data; end != NULL && p < end && *p != '\0'; p++) {
-			if (*p == '\n') {
-				line++;
-				col = 1;
-			} else
-				col++;
-		}
-		problem(st, b.name, line, col, "invalid JSON");
-		hf_buffree(&b);
-		return;
-	}
+	root = hf_json_load(st->manifest, NSGEN_MANIFEST_MAX, HF_EDATA);
 	st->steps = cJSON_DetachItemFromObjectCaseSensitive(root,
 	    "required_by_step");
 	if (!cJSON_IsObject(st->steps)) {
-		problem(st, b.name, 0, 0, "no required_by_step object");
+		problem(st, hf_inname(st->manifest), 0,
+		    "no required_by_step object");
 		cJSON_Delete(st->steps);
 		st->steps = NULL;
 	}
 	cJSON_Delete(root);
-	hf_buffree(&b);
 }
 
 static void
@@ -396,8 +253,8 @@ checkstep(struct state *st)
 	if (st->steps == NULL || step == NULL || *step == '\0')
 		return;
 	if (cJSON_GetObjectItemCaseSensitive(st->steps, step) == NULL) {
-		q = quote(step, strlen(step));
-		problem(st, st->file[K_STEP], st->line[K_STEP], 0,
+		q = hf_quote(step);
+		problem(st, st->file[K_STEP], st->line[K_STEP],
 		    "step_id: %s: not a step of %s", q, st->manifest);
 		free(q);
 	}
@@ -426,17 +283,21 @@ int
 main(int argc, char *argv[])
 {
 	struct state st;
+	const char *out = NULL;
 	int ch, i, k, readstdin;
 
 	hf_setprogname(argv[0]);
 	memset(&st, 0, sizeof(st));
-	while ((ch = getopt(argc, argv, "hm:")) != -1) {
+	while ((ch = getopt(argc, argv, "hm:o:")) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
 			hf_exit(HF_OK);
 		case 'm':
 			st.manifest = optarg;
+			break;
+		case 'o':
+			out = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -446,6 +307,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	if (out != NULL)
+		hf_setoutput(out);
 	if (st.manifest != NULL)
 		loadmanifest(&st);
 	readstdin = argc == 0;
@@ -461,7 +324,7 @@ main(int argc, char *argv[])
 		readlines(&st, stdin);
 	for (k = 0; k < NKEYS; k++)
 		if (k != K_STEP && st.value[k] == NULL)
-			problem(&st, NULL, 0, 0, "%s: missing", keyname[k]);
+			problem(&st, NULL, 0, "%s: missing", keyname[k]);
 	checkstep(&st);
 	if (st.bad)
 		hf_exit(HF_EDATA);

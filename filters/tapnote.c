@@ -41,10 +41,12 @@
  */
 #define TAPNOTE_SCENFILE_MAX	(1024UL * 1024)
 
-/* Exit statuses: the verdict, or input that cannot be judged. */
-#define EXIT_PASS	HF_OK
-#define EXIT_FAIL	HF_EDATA
-#define EXIT_UNUSABLE	HF_EUSAGE
+/*
+ * A note is written for a passing and a failing run alike, and exits 0:
+ * the verdict is the note's to tell.  Input that is not a TAP stream, or
+ * a bad scenarios file, is bad input like any other.
+ */
+#define EXIT_UNUSABLE	HF_EDATA
 
 enum dir {
 	DIR_NONE,
@@ -94,12 +96,14 @@ struct run {
 	unsigned long	 nwhy;
 };
 
-/* The options that go into the note as they are. */
+/*
+ * What goes into the note as given: of the identity tuple the branch,
+ * the source commit and, as at, the run date; besides it the commit
+ * the tests ran at and the command that reruns them.
+ */
 struct opts {
-	const char	*branch;
-	const char	*source;
+	struct hf_ns	 ns;
 	const char	*head;
-	const char	*date;
 	const char	*rerun;
 };
 
@@ -107,8 +111,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: tapnote [-n] [-b branch] [-d run_date] "
-	    "[-H head_commit] [-m scenarios] [-r rerun_command]\n"
-	    "               [-s source_commit] [file]\n");
+	    "[-H head_commit] [-m scenarios] [-o file]\n"
+	    "               [-r rerun_command] [-s source_commit] [file]\n"
+	    "       tapnote -c note [-m scenarios] [file]\n");
 	if (fp == stdout)
 		hf_exit(HF_OK);
 	hf_exit(HF_EUSAGE);
@@ -451,7 +456,7 @@ istestline(const char *s, size_t n)
 }
 
 /*
- * Read the whole stream.  Exits 2 on input that is not TAP at all; every
+ * Read the whole stream.  Exits 1 on input that is not TAP at all; every
  * other flaw becomes a reason for FAIL.
  */
 static void
@@ -617,6 +622,8 @@ field(const char *s, size_t n, const char *name, const struct hf_line *l,
 	return hf_strndup(s, n);
 }
 
+static struct scenario *volatile scenkeep;
+
 /*
  * The scenarios file: one scenario a line, "label TAB description TAB
  * pattern"; blank lines and lines starting with '#' are skipped.
@@ -650,6 +657,11 @@ readscen(const char *path, size_t *np)
 		if (n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
 			sc = hf_reallocarray(sc, cap, sizeof(*sc));
+			/*
+			 * Held where leak checkers look, for the exit of a
+			 * later bad line.
+			 */
+			scenkeep = sc;
 		}
 		x = &sc[n];
 		memset(x, 0, sizeof(*x));
@@ -766,10 +778,10 @@ writenote(struct hf_str *o, struct run *r, const struct opts *op,
 	hf_straddstr(o, "# Verification note\n\nOverall result: **");
 	hf_straddstr(o, verdict);
 	hf_straddstr(o, "**\n\n| Field | Value |\n|---|---|\n");
-	inforow(o, "Branch", op->branch, 1);
-	inforow(o, "Source commit", op->source, 1);
+	inforow(o, "Branch", op->ns.branch, 1);
+	inforow(o, "Source commit", op->ns.commit, 1);
 	inforow(o, "HEAD commit", op->head, 1);
-	inforow(o, "Run date", op->date, 0);
+	inforow(o, "Run date", op->ns.at, 0);
 
 	hf_straddstr(o, "\n## Verdict\n\n");
 	if (!ran)
@@ -866,39 +878,483 @@ writenote(struct hf_str *o, struct run *r, const struct opts *op,
 	hf_straddc(o, '\n');
 }
 
-static int
-iscommit(const char *s)
-{
-	size_t n;
+/*
+ * Check mode (-c): a committed note read back and held to its own
+ * numbers, and, given a run, to that run.  A note that was edited by
+ * hand (FAIL made PASS) no longer adds up: its counts disagree with its
+ * table of tests, a scenario row says PASS over a failing test, or the
+ * overall result does not follow from the rows.
+ */
 
-	for (n = 0; (s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' &&
-	    s[n] <= 'f'); n++)
-		continue;
-	return s[n] == '\0' && (n == 40 || n == 64);
+/* The most bytes of a note read: the largest note a largest run gives. */
+#define TAPNOTE_NOTE_MAX	(4 * TAPNOTE_INPUT_MAX)
+
+enum { RES_PASS, RES_FAIL, RES_SKIP, RES_TODO, NRES };
+
+struct noterow {
+	char		*label;		/* as written, Markdown escapes kept */
+	unsigned long	 tests, passed, failed;
+	int		 pass;
+	unsigned long	 line;
+};
+
+struct note {
+	const char	*name;
+	int		 overall;	/* 1 PASS, 0 FAIL, -1 not found */
+	unsigned long	 oline;
+	int		 verdict;	/* the Verdict section, the same way */
+	unsigned long	 vline;
+	unsigned long	 nreasons;
+	int		 norun;		/* "no test was run" */
+	int		 counted;	/* the counts row was found */
+	int		 noplan;
+	unsigned long	 count[7];	/* planned ran passed failed ... */
+	unsigned long	 cline;
+	unsigned long	 rows[NRES];	/* rows of the table of tests */
+	struct noterow	*sc;
+	size_t		 nsc;
+	size_t		 capsc;
+};
+
+enum { C_PLANNED, C_RAN, C_PASSED, C_FAILED, C_SKIPPED, C_TODO, C_NOTRUN };
+static const char *const cname[] = {
+	"planned", "ran", "passed", "failed", "skipped", "todo", "not run"
+};
+
+/*
+ * Split a table row into its cells, trimmed: a '|' after an odd run of
+ * backslashes is part of a cell.  Returns the number of cells, at most
+ * max.
+ */
+static size_t
+cells(const char *s, size_t n, const char **c, size_t *clen, size_t max)
+{
+	size_t i, start = 0, k = 0, bs = 0, a, b;
+
+	if (n < 2 || s[0] != '|' || s[n - 1] != '|')
+		return 0;
+	for (i = 1, start = 1; i < n; i++) {
+		if (s[i] == '\\') {
+			bs++;
+			continue;
+		}
+		if (s[i] == '|' && bs % 2 == 0) {
+			if (k == max)
+				return 0;
+			for (a = start; a < i && s[a] == ' '; a++)
+				continue;
+			for (b = i; b > a && s[b - 1] == ' '; b--)
+				continue;
+			c[k] = s + a;
+			clen[k++] = b - a;
+			start = i + 1;
+		}
+		bs = 0;
+	}
+	return k;
+}
+
+/* A cell that is a decimal number. */
+static int
+cellnum(const char *c, size_t n, unsigned long *v)
+{
+	int big;
+
+	return n > 0 && number(c, n, v, &big) == n && !big;
+}
+
+static int
+celleq(const char *c, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(c, w, n) == 0;
+}
+
+static int
+hasprefix(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	return len >= n && memcmp(s, w, n) == 0;
+}
+
+static int
+startswith(const struct hf_line *l, const char *w)
+{
+	return hasprefix(l->s, l->len, w);
+}
+
+static void __attribute__((noreturn))
+badnote(const struct note *nt, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hf_vwarnat(nt->name, line, 0, fmt, ap);
+	va_end(ap);
+	hf_exit(HF_EDATA);
+}
+
+static void
+readnote(const char *path, struct note *nt)
+{
+	enum { S_TOP, S_VERDICT, S_SCEN, S_COUNTS, S_TESTS, S_END } sect = S_TOP;
+	struct hf_buf b;
+	struct hf_line l;
+	struct noterow *x;
+	const char *c[8];
+	size_t clen[8], pos = 0, k, i;
+	unsigned long v;
+
+	memset(nt, 0, sizeof(*nt));
+	nt->overall = nt->verdict = -1;
+	hf_readmax(path, &b, TAPNOTE_NOTE_MAX, HF_EDATA);
+	nt->name = b.name;
+	l.no = 0;
+	while (sect != S_END && nextline(&b, &pos, &l)) {
+		if (startswith(&l, "## ")) {
+			sect = startswith(&l, "## Verdict") ? S_VERDICT :
+			    startswith(&l, "## Scenarios") ? S_SCEN :
+			    startswith(&l, "## Counts") ? S_COUNTS :
+			    startswith(&l, "## Tests") ? S_TESTS :
+			    startswith(&l, "## Re-run") ? S_END : S_TOP;
+			continue;
+		}
+		switch (sect) {
+		case S_TOP:
+			if (nt->overall != -1 ||
+			    !startswith(&l, "Overall result: **"))
+				break;
+			nt->oline = l.no;
+			if (celleq(l.s, l.len, "Overall result: **PASS**"))
+				nt->overall = 1;
+			else if (celleq(l.s, l.len, "Overall result: **FAIL**"))
+				nt->overall = 0;
+			else
+				badnote(nt, l.no, "the overall result is "
+				    "neither PASS nor FAIL");
+			break;
+		case S_VERDICT:
+			if (startswith(&l, "- ")) {
+				nt->nreasons++;
+				break;
+			}
+			if (nt->verdict != -1 || l.len == 0)
+				break;
+			nt->vline = l.no;
+			if (startswith(&l, "PASS"))
+				nt->verdict = 1;
+			else if (startswith(&l, "FAIL")) {
+				nt->verdict = 0;
+				nt->norun = startswith(&l, "FAIL: no test was "
+				    "run");
+			} else
+				badnote(nt, l.no, "the verdict is neither "
+				    "PASS nor FAIL");
+			break;
+		case S_SCEN:
+			k = cells(l.s, l.len, c, clen, 8);
+			if (k != 7 || celleq(c[0], clen[0], "Scenario") ||
+			    celleq(c[0], clen[0], "---"))
+				break;
+			if (nt->nsc == nt->capsc) {
+				nt->capsc = nt->capsc == 0 ? 16 : nt->capsc * 2;
+				nt->sc = hf_reallocarray(nt->sc, nt->capsc,
+				    sizeof(*nt->sc));
+			}
+			x = &nt->sc[nt->nsc++];
+			x->label = hf_strndup(c[0], clen[0]);
+			x->line = l.no;
+			if (!cellnum(c[3], clen[3], &x->tests) ||
+			    !cellnum(c[4], clen[4], &x->passed) ||
+			    !cellnum(c[5], clen[5], &x->failed) ||
+			    (!celleq(c[6], clen[6], "PASS") &&
+			    !celleq(c[6], clen[6], "FAIL")))
+				badnote(nt, l.no, "scenario %s: a row that is "
+				    "not counts and PASS or FAIL", x->label);
+			x->pass = celleq(c[6], clen[6], "PASS");
+			break;
+		case S_COUNTS:
+			k = cells(l.s, l.len, c, clen, 8);
+			if (k != 7 || nt->counted ||
+			    celleq(c[0], clen[0], "Planned") ||
+			    celleq(c[0], clen[0], "---"))
+				break;
+			nt->counted = 1;
+			nt->cline = l.no;
+			nt->noplan = celleq(c[0], clen[0], "no plan");
+			for (i = nt->noplan; i < 7; i++)
+				if (!cellnum(c[i], clen[i], &nt->count[i]))
+					badnote(nt, l.no, "the counts row "
+					    "holds something not a number");
+			break;
+		case S_TESTS:
+			k = cells(l.s, l.len, c, clen, 8);
+			if (k != 3 || !cellnum(c[0], clen[0], &v))
+				break;
+			if (hasprefix(c[2], clen[2], "PASS"))
+				nt->rows[RES_PASS]++;
+			else if (hasprefix(c[2], clen[2], "FAIL"))
+				nt->rows[RES_FAIL]++;
+			else if (hasprefix(c[2], clen[2], "SKIP"))
+				nt->rows[RES_SKIP]++;
+			else if (hasprefix(c[2], clen[2], "TODO"))
+				nt->rows[RES_TODO]++;
+			else
+				badnote(nt, l.no, "test %lu: a result that is "
+				    "not PASS, FAIL, SKIP or TODO", v);
+			break;
+		case S_END:
+			break;
+		}
+	}
+	hf_buffree(&b);
+	if (nt->overall == -1)
+		badnote(nt, 0, "no overall result: not a verification note");
+	if (nt->verdict == -1)
+		badnote(nt, 0, "no verdict");
+}
+
+/* The note against itself; the first inconsistency ends the program. */
+static void
+selfcheck(const struct note *nt)
+{
+	static const int kind[NRES] = {
+		C_PASSED, C_FAILED, C_SKIPPED, C_TODO
+	};
+	const struct noterow *x;
+	unsigned long sum = 0;
+	size_t i;
+	int pass;
+
+	if (nt->verdict != nt->overall)
+		badnote(nt, nt->vline, "the verdict says %s but the overall "
+		    "result is %s", nt->verdict ? "PASS" : "FAIL",
+		    nt->overall ? "PASS" : "FAIL");
+	if (nt->counted) {
+		for (i = 0; i < NRES; i++) {
+			sum += nt->count[kind[i]];
+			if (nt->rows[i] != nt->count[kind[i]])
+				badnote(nt, nt->cline, "the counts say %lu "
+				    "%s, the table of tests lists %lu",
+				    nt->count[kind[i]], cname[kind[i]],
+				    nt->rows[i]);
+		}
+		if (sum != nt->count[C_RAN])
+			badnote(nt, nt->cline, "%lu passed, failed, skipped "
+			    "and todo do not add up to the %lu that ran", sum,
+			    nt->count[C_RAN]);
+	}
+	for (i = 0; i < nt->nsc; i++) {
+		x = &nt->sc[i];
+		if (x->passed + x->failed > x->tests)
+			badnote(nt, x->line, "scenario %s: %lu passed and %lu "
+			    "failed of %lu tests", x->label, x->passed,
+			    x->failed, x->tests);
+		pass = !nt->norun && x->passed > 0 && x->failed == 0;
+		if (x->pass != pass)
+			badnote(nt, x->line, "scenario %s: %s with %lu passed "
+			    "and %lu failed", x->label, x->pass ? "PASS" :
+			    "FAIL", x->passed, x->failed);
+	}
+	if (!nt->overall) {
+		if (nt->nreasons == 0 && !nt->norun)
+			badnote(nt, nt->vline, "FAIL without a reason");
+		return;
+	}
+	if (nt->nreasons > 0)
+		badnote(nt, nt->vline, "PASS with %lu reasons for FAIL",
+		    nt->nreasons);
+	if (!nt->counted || nt->noplan)
+		badnote(nt, nt->oline, "PASS without %s", nt->counted ?
+		    "a plan" : "counts");
+	if (nt->count[C_FAILED] > 0 || nt->count[C_NOTRUN] > 0 ||
+	    nt->count[C_PASSED] == 0)
+		badnote(nt, nt->cline, "PASS with %lu failed, %lu not run and "
+		    "%lu passed", nt->count[C_FAILED], nt->count[C_NOTRUN],
+		    nt->count[C_PASSED]);
+	for (i = 0; i < nt->nsc; i++)
+		if (!nt->sc[i].pass)
+			badnote(nt, nt->oline, "PASS with scenario %s failing",
+			    nt->sc[i].label);
+}
+
+/*
+ * The note against a run: each scenario, the counts and the overall
+ * verdict.  Every disagreement is named; returns their number.
+ */
+static unsigned long
+against(const struct note *nt, const struct run *r,
+    const struct scenario *sc, size_t nsc)
+{
+	const unsigned long runc[7] = { r->planned, r->n, r->passed,
+	    r->failed, r->skipped, r->todo, r->notrun };
+	struct hf_str lab = { 0 };
+	const struct noterow *x;
+	unsigned long bad = 0;
+	size_t i, j;
+	int pass;
+
+	for (i = 0; i < nsc; i++) {
+		lab.len = 0;
+		hf_md_text(&lab, sc[i].label);
+		for (j = 0; j < nt->nsc; j++)
+			if (strcmp(nt->sc[j].label, lab.s) == 0)
+				break;
+		pass = sc[i].passed > 0 && sc[i].failed == 0;
+		if (j == nt->nsc) {
+			hf_warnat(nt->name, 0, 0, "scenario %s: not in the "
+			    "note", lab.s);
+			bad++;
+			continue;
+		}
+		x = &nt->sc[j];
+		if (x->pass != pass || x->tests != sc[i].tests ||
+		    x->passed != sc[i].passed || x->failed != sc[i].failed) {
+			hf_warnat(nt->name, x->line, 0, "scenario %s: the note "
+			    "says %s (%lu tests, %lu passed, %lu failed), the "
+			    "run %s (%lu tests, %lu passed, %lu failed)", lab.s,
+			    x->pass ? "PASS" : "FAIL", x->tests, x->passed,
+			    x->failed, pass ? "PASS" : "FAIL", sc[i].tests,
+			    sc[i].passed, sc[i].failed);
+			bad++;
+		}
+	}
+	for (j = 0; j < nt->nsc; j++) {
+		for (i = 0; i < nsc; i++) {
+			lab.len = 0;
+			hf_md_text(&lab, sc[i].label);
+			if (strcmp(nt->sc[j].label, lab.s) == 0)
+				break;
+		}
+		if (i == nsc) {
+			hf_warnat(nt->name, nt->sc[j].line, 0, "scenario %s: "
+			    "not in the scenarios file", nt->sc[j].label);
+			bad++;
+		}
+	}
+	hf_strfree(&lab);
+	for (i = 0; nt->counted && i < 7; i++) {
+		if (i == C_PLANNED && (nt->noplan || r->planline == 0)) {
+			if (nt->noplan == (r->planline == 0))
+				continue;
+		} else if (nt->count[i] == runc[i])
+			continue;
+		hf_warnat(nt->name, nt->cline, 0, "%s: the note says %lu, the "
+		    "run %lu", cname[i], nt->count[i], runc[i]);
+		bad++;
+	}
+	if (nt->overall != (r->nwhy == 0)) {
+		hf_warnat(nt->name, nt->oline, 0, "the note says %s, the run "
+		    "%s", nt->overall ? "PASS" : "FAIL", r->nwhy == 0 ?
+		    "PASS" : "FAIL");
+		bad++;
+	}
+	return bad;
+}
+
+static void
+notefree(struct note *nt)
+{
+	size_t i;
+
+	for (i = 0; i < nt->nsc; i++)
+		free(nt->sc[i].label);
+	free(nt->sc);
+}
+
+static void
+runfree(struct run *r, struct scenario *sc, size_t nsc)
+{
+	size_t i;
+
+	hf_strfree(&r->why);
+	for (i = 0; i < r->n; i++) {
+		free(r->t[i].desc);
+		free(r->t[i].reason);
+	}
+	free(r->t);
+	free(r->seen);
+	free(r->skipall);
+	for (i = 0; i < nsc; i++) {
+		free(sc[i].label);
+		free(sc[i].about);
+		free(sc[i].pattern);
+	}
+	free(sc);
+}
+
+/* Read a TAP run (path, stdin for NULL) and judge it. */
+static void
+readrun(const char *path, struct run *r)
+{
+	struct hf_buf b;
+
+	hf_readmax(path, &b, TAPNOTE_INPUT_MAX, EXIT_UNUSABLE);
+	readtap(r, &b);
+	hf_buffree(&b);
+	judge(r);
+}
+
+/*
+ * -c: check the note at path against itself and, with withrun, against
+ * the run in tap with the scenarios of spath.
+ */
+static int
+checknote(const char *path, const char *spath, const char *tap,
+    int withrun)
+{
+	struct scenario *sc = NULL;
+	struct note nt;
+	struct run r;
+	unsigned long bad;
+	size_t nsc = 0;
+
+	readnote(path, &nt);
+	selfcheck(&nt);
+	if (!withrun) {
+		printf("%s: consistent with itself, overall %s\n", nt.name,
+		    nt.overall ? "PASS" : "FAIL");
+		notefree(&nt);
+		return HF_OK;
+	}
+	memset(&r, 0, sizeof(r));
+	if (spath != NULL)
+		sc = readscen(spath, &nsc);
+	readrun(tap, &r);
+	scenarios(&r, sc, nsc, 1);
+	bad = against(&nt, &r, sc, nsc);
+	if (bad == 0)
+		printf("%s: agrees with the run, overall %s\n", nt.name,
+		    nt.overall ? "PASS" : "FAIL");
+	runfree(&r, sc, nsc);
+	notefree(&nt);
+	return bad == 0 ? HF_OK : HF_EDATA;
+}
+
+/* One option value checked by its validator, or exit 2 naming it. */
+static void
+checkopt(int opt, const char *v, const char *(*bad)(const char *))
+{
+	const char *why;
+	char *q;
+
+	if (v == NULL || (why = bad(v)) == NULL)
+		return;
+	q = hf_quote(v);
+	hf_warn("-%c: %s: %s", opt, q, why);
+	free(q);
+	hf_exit(HF_EUSAGE);
 }
 
 static void
 checkopts(const struct opts *op)
 {
 	const char *p;
-	time_t t;
 
-	if (op->branch != NULL) {
-		for (p = op->branch; *p != '\0'; p++)
-			if (iscntrlbyte((unsigned char)*p))
-				break;
-		if (*op->branch == '\0' || *p != '\0')
-			hf_die(HF_EUSAGE, "-b: not a branch name");
-	}
-	if (op->source != NULL && !iscommit(op->source))
-		hf_die(HF_EUSAGE, "-s: not a commit (40 or 64 lowercase hex "
-		    "digits): %s", op->source);
-	if (op->head != NULL && !iscommit(op->head))
-		hf_die(HF_EUSAGE, "-H: not a commit (40 or 64 lowercase hex "
-		    "digits): %s", op->head);
-	if (hf_parseiso(op->date, &t, NULL) != 0)
-		hf_die(HF_EUSAGE, "-d: not a UTC time such as "
-		    "2026-02-23T20:44:07Z: %s", op->date);
+	checkopt('b', op->ns.branch, hf_badbranch);
+	checkopt('s', op->ns.commit, hf_badcommit);
+	checkopt('H', op->head, hf_badcommit);
+	checkopt('d', op->ns.at, hf_badtime);
 	if (op->rerun != NULL) {
 		for (p = op->rerun; *p != '\0'; p++)
 			if (iscntrlbyte((unsigned char)*p) && *p != '\n' &&
@@ -915,23 +1371,25 @@ main(int argc, char *argv[])
 {
 	struct opts op;
 	struct run r;
-	struct hf_buf b;
 	struct hf_str o;
 	struct scenario *sc = NULL;
-	const char *spath = NULL;
+	const char *spath = NULL, *out = NULL, *notepath = NULL;
 	char date[21];
-	size_t nsc = 0, i;
-	int ch, nflag = 0, status;
+	size_t nsc = 0;
+	int ch, nflag = 0;
 
 	hf_setprogname(argv[0]);
 	memset(&op, 0, sizeof(op));
-	while ((ch = getopt(argc, argv, "b:d:hH:m:nr:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:d:hH:m:no:r:s:")) != -1) {
 		switch (ch) {
 		case 'b':
-			op.branch = optarg;
+			op.ns.branch = optarg;
+			break;
+		case 'c':
+			notepath = optarg;
 			break;
 		case 'd':
-			op.date = optarg;
+			op.ns.at = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -945,11 +1403,14 @@ main(int argc, char *argv[])
 		case 'n':
 			nflag = 1;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'r':
 			op.rerun = optarg;
 			break;
 		case 's':
-			op.source = optarg;
+			op.ns.commit = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -959,43 +1420,35 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 1 || (nflag && argc > 0))
 		usage(stderr);
-	if (op.date == NULL) {
+	if (notepath != NULL) {
+		if (nflag || out != NULL || op.ns.branch != NULL ||
+		    op.ns.commit != NULL || op.ns.at != NULL ||
+		    op.head != NULL || op.rerun != NULL)
+			usage(stderr);
+		hf_exit(checknote(notepath, spath, argc == 1 ? argv[0] : NULL,
+		    argc == 1 || spath != NULL));
+	}
+	if (op.ns.at == NULL) {
 		hf_isotime(hf_now(), date);
-		op.date = date;
+		op.ns.at = date;
 	}
 	checkopts(&op);
+	if (out != NULL)
+		hf_setoutput(out);
 
 	memset(&r, 0, sizeof(r));
 	memset(&o, 0, sizeof(o));
 	if (spath != NULL)
 		sc = readscen(spath, &nsc);
-	if (!nflag) {
-		hf_readmax(argc == 1 ? argv[0] : NULL, &b, TAPNOTE_INPUT_MAX,
-		    EXIT_UNUSABLE);
-		readtap(&r, &b);
-		hf_buffree(&b);
-		judge(&r);
-	} else
+	if (!nflag)
+		readrun(argc == 1 ? argv[0] : NULL, &r);
+	else
 		whyf(&r, "no test was run");
 	scenarios(&r, sc, nsc, !nflag);
 	writenote(&o, &r, &op, sc, nsc, !nflag);
 	hf_write(o.s, o.len);
-	status = r.nwhy == 0 ? EXIT_PASS : EXIT_FAIL;
 
 	hf_strfree(&o);
-	hf_strfree(&r.why);
-	for (i = 0; i < r.n; i++) {
-		free(r.t[i].desc);
-		free(r.t[i].reason);
-	}
-	free(r.t);
-	free(r.seen);
-	free(r.skipall);
-	for (i = 0; i < nsc; i++) {
-		free(sc[i].label);
-		free(sc[i].about);
-		free(sc[i].pattern);
-	}
-	free(sc);
-	hf_exit(status);
+	runfree(&r, sc, nsc);
+	hf_exit(HF_OK);
 }

@@ -194,22 +194,36 @@ EOF
 	    cmp - "$FIXTURES/evcat/sample.jsonl"
 }
 
-@test "bootstrap: each missing option is named; bad -t; exit 2" {
+@test "bootstrap: each missing or bad option is named; exit 2" {
+	local c=0123456789abcdef0123456789abcdef01234567
 	run --separate-stderr evcat -n
 	fails_with 2 "evcat: the bootstrap event needs -p project_scope_id
 evcat: the bootstrap event needs -f feature_slug
 evcat: the bootstrap event needs -b source_branch
 evcat: the bootstrap event needs -s source_commit"
-	run --separate-stderr evcat -p p -f f -s s </dev/null
+	run --separate-stderr evcat -p p -f f -s "$c" </dev/null
 	fails_with 2 "evcat: the bootstrap event needs -b source_branch"
-	run --separate-stderr evcat -n -p p -f f -b b -s s -A ''
+	run --separate-stderr evcat -n -p p -f f -b b -s "$c" -A ''
 	fails_with 2 "evcat: the bootstrap event needs a non-empty -A actor"
 	for t in 2026-02-23 2026-02-23T19:37:40 2026-02-30T00:00:00Z \
 	    '2026-02-23T19:37:40+00:00' 1969-12-31T23:59:59Z; do
-		run --separate-stderr evcat -n -p p -f f -b b -s s -t "$t"
-		fails_with 2 "evcat: -t $t: not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"
+		run --separate-stderr evcat -n -p p -f f -b b -s "$c" -t "$t"
+		fails_with 2 "evcat: -t: \"$t\": not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"
 	done
-	SOURCE_DATE_EPOCH=x run --separate-stderr evcat -n -p p -f f -b b -s s
+	# option | message after "evcat: "
+	while IFS='|' read -r opt val want; do
+		set -- -p p -f f -b b -s "$c"
+		run --separate-stderr evcat -n "$@" "$opt" "$val"
+		fails_with 2 "evcat: $want" || { echo "case: $opt $val" >&2; false; }
+	done <<'CASES'
+-p|.p|-p: ".p": must not begin with '.'
+-f|a/../b|-f: "a/../b": '/' is not allowed
+-f|a..b|-f: "a..b": must not contain '..'
+-b|a b|-b: "a b": ' ' is not allowed
+-b|a$(x)|-b: "a$(x)": '$' is not allowed
+-s|s|-s: "s": must be 40 or 64 lowercase hexadecimal digits
+CASES
+	SOURCE_DATE_EPOCH=x run --separate-stderr evcat -n -p p -f f -b b -s "$c"
 	fails_with 2 "evcat: SOURCE_DATE_EPOCH: not a number of seconds: x"
 }
 

@@ -294,3 +294,378 @@ readmax() {
 5000000 9000000
 EOF
 }
+
+# --- the vocabulary (ident.c) ----------------------------------------------
+
+# Rows "kind|value|verdict": "ok", or the reason libcheck prints.
+identcases() {
+	local kind val want n=0
+	while IFS='|' read -r kind val want; do
+		n=$((n + 1))
+		run "$LIBCHECK" ident "$kind" "$val"
+		if [ "$output" != "$want" ] ||
+		    { [ "$want" = ok ] && [ "$status" -ne 0 ]; } ||
+		    { [ "$want" != ok ] && [ "$status" -ne 1 ]; }; then
+			printf 'case %d: %s %s: status %s, "%s" (want "%s")\n' \
+			    "$n" "$kind" "$val" "$status" "$output" "$want"
+			return 1
+		fi
+	done
+}
+
+@test "ident: feature slugs, old numbered and mission forms" {
+	identcases <<'CASES'
+slug|045-mission-handoff-package-version-matrix|ok
+slug|expected-artifacts-manifest-repair-01KZY498|ok
+slug|001-greeting-cli|ok
+slug|a|ok
+slug|A_b.c-1|ok
+slug||is empty
+slug|..|must not begin with '.'
+slug|a..b|must not contain '..'
+slug|.hidden|must not begin with '.'
+slug|-rf|must not begin with '-'
+slug|a/b|'/' is not allowed
+slug|045/../x|'/' is not allowed
+slug|a b|' ' is not allowed
+slug|a;b|';' is not allowed
+slug|$(touch x)|'$' is not allowed
+slug|a`b`|'`' is not allowed
+slug|x$(touch${IFS}pwned)|'$' is not allowed
+slug|a'b|''' is not allowed
+slug|a"b|'"' is not allowed
+slug|a*|'*' is not allowed
+slug|a&b|'&' is not allowed
+slug|café|byte 0xc3 is not allowed
+CASES
+	run "$LIBCHECK" ident slug "$(printf 'a%.0s' $(seq 200))"
+	assert_success
+	run "$LIBCHECK" ident slug "$(printf 'a%.0s' $(seq 201))"
+	assert_failure 1
+	assert_output "longer than 200 bytes"
+	run "$LIBCHECK" ident slug "$(printf 'a\tb')"
+	assert_output "byte 0x09 is not allowed"
+}
+
+@test "ident: scope, mission and step names" {
+	identcases <<'CASES'
+scope|spec-kitty|ok
+scope|My.Repo_2-x|ok
+scope|.git|must not begin with '.'
+scope|-x|must not begin with '-'
+scope|a/b|'/' is not allowed
+scope||is empty
+mission|software-dev|ok
+mission|Research_2|ok
+mission|../x|'/' is not allowed
+mission|a b|' ' is not allowed
+step|implement|ok
+step|implement-review|ok
+step|-x|must not begin with '-'
+step|a:b|':' is not allowed
+CASES
+}
+
+@test "ident: commits are 40 or 64 lowercase hex digits" {
+	local c40=21ed0738f009ca35a2927528238a48778e41f1d4
+	local why="must be 40 or 64 lowercase hexadecimal digits"
+	identcases <<CASES
+commit|$c40|ok
+commit|$c40$(printf '0%.0s' $(seq 24))|ok
+commit||$why
+commit|21ed073|$why
+commit|${c40}0|$why
+commit|21ED0738f009ca35a2927528238a48778e41f1d4|$why
+commit|g1ed0738f009ca35a2927528238a48778e41f1d4|$why
+commit|HEAD|$why
+CASES
+}
+
+@test "ident: branches follow git check-ref-format, ASCII, no shell metacharacters" {
+	identcases <<'CASES'
+branch|main|ok
+branch|2.x|ok
+branch|feature/x.y-z_1|ok
+branch|release/2.x/hotfix|ok
+branch|a@b|ok
+branch|a.b.lockx|ok
+branch|a+b=c,d%e|ok
+branch||is empty
+branch|a..b|must not contain '..'
+branch|..|must not end with '.'
+branch|.a|no component may begin with '.'
+branch|a/.b|no component may begin with '.'
+branch|-b|must not begin with '-'
+branch|/a|must not begin or end with '/'
+branch|a/|must not begin or end with '/'
+branch|a//b|must not contain '//'
+branch|a.|must not end with '.'
+branch|a.lock|no component may end with '.lock'
+branch|a.lock/b|no component may end with '.lock'
+branch|a@{1}|must not contain '@{'
+branch|@|is not a branch name
+branch|HEAD|is not a branch name
+branch|a b|' ' is not allowed
+branch|a~1|'~' is not allowed
+branch|a^|'^' is not allowed
+branch|a:b|':' is not allowed
+branch|a?|'?' is not allowed
+branch|a*|'*' is not allowed
+branch|a[b|'[' is not allowed
+branch|a\b|'\' is not allowed
+branch|$(x)|'$' is not allowed
+branch|a`b|'`' is not allowed
+branch|a;b|';' is not allowed
+branch|a&b|'&' is not allowed
+branch|a<b|'<' is not allowed
+branch|a>b|'>' is not allowed
+branch|a(b|'(' is not allowed
+branch|a'b|''' is not allowed
+branch|a"b|'"' is not allowed
+branch|a!b|'!' is not allowed
+branch|a#b|'#' is not allowed
+branch|feature/ü|byte 0xc3 is not allowed
+CASES
+	run "$LIBCHECK" ident branch "$(printf 'a\033b')"
+	assert_output "control character 0x1b"
+	run "$LIBCHECK" ident branch "$(printf 'a%.0s' $(seq 256))"
+	assert_output "longer than 255 bytes"
+}
+
+@test "ident: timestamps are ISO 8601 UTC with Z" {
+	local why="not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)"
+	identcases <<CASES
+time|2026-02-23T19:37:40Z|ok
+time|2026-02-23T19:37:40.123Z|ok
+time|2000-02-29T23:59:59.999Z|ok
+time|1970-01-01T00:00:00Z|ok
+time||$why
+time|2026-02-23|$why
+time|2026-02-23T19:37:40|$why
+time|2026-02-23T19:37:40+00:00|$why
+time|2026-02-23 19:37:40Z|$why
+time|2026-02-30T00:00:00Z|$why
+time|1969-12-31T23:59:59Z|$why
+CASES
+}
+
+# --- messages (err.c) ----------------------------------------------------
+
+@test "messages: control bytes and bytes that are not UTF-8 are escaped, one line" {
+	# input (printf %b) | the message as shown
+	local in want
+	while IFS='|' read -r in want; do
+		run --separate-stderr "$LIBCHECK" die < <(printf '%b' "$in")
+		[ "$status" -eq 1 ] || { echo "status $status: $in"; return 1; }
+		[ "$stderr" = "libcheck: $want" ] || {
+			printf 'input %s\nstderr   %s\nexpected libcheck: %s\n' \
+			    "$in" "$stderr" "$want"
+			return 1
+		}
+	done <<'CASES'
+plain text|plain text
+\033[31mRED\033[0m|\e[31mRED\e[0m
+line1\nline2|line1\nline2
+a\rb|a\rb
+bell\a|bell\a
+tab\there|tab\there
+\b\v\f|\b\v\f
+\001\037\177|\x01\x1f\x7f
+caf\303\251 \342\202\254 \360\237\230\200|café € 😀
+\377\376|\xff\xfe
+\302\233 CSI|\xc2\x9b CSI
+\300\257|\xc0\xaf
+back\\slash|back\slash
+CASES
+}
+
+@test "messages: input in a filter's message cannot reach the terminal raw" {
+	run --separate-stderr matrixgen -x "$(printf 'a\033]0;title\007\nb')"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'matrixgen: a\e]0;title\a\nb: No such file or directory' ]
+	run --separate-stderr nsgen "$(printf 'k\033[2J=v')"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -le 1 ]
+	[[ "$stderr" != *$'\033'* ]]
+}
+
+@test "messages: a very long message is cut, still one line" {
+	run --separate-stderr "$LIBCHECK" die < <(head -c 10000 /dev/zero | tr '\0' x)
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *x... ]]
+}
+
+# --- located JSON loading (jsonload.c) -------------------------------------
+
+@test "jsonload: syntax errors at line:col, columns in bytes from 1" {
+	local in want
+	while IFS='|' read -r in want; do
+		printf '%b' "$in" >"$BATS_TEST_TMPDIR/j.json"
+		run --separate-stderr "$LIBCHECK" jsonload "$BATS_TEST_TMPDIR/j.json"
+		[ "$status" -eq 1 ] && [ -z "$output" ] &&
+		    [ "$stderr" = "libcheck: $BATS_TEST_TMPDIR/j.json:$want: invalid JSON" ] || {
+			printf 'input %s: status %s, stderr %s\n' "$in" \
+			    "$status" "$stderr"
+			return 1
+		}
+	done <<'CASES'
+{"a": 1,\n "b": }\n|2:7
+{}\n{}\n|2:1
+{"é": x}|1:8
+[1,\n\n   2,,]|3:6
+{"a": "b\000"}|1:9
+\n\n|3:1
+{"a": "\\udc41"}|1:8
+{"a": "\\ud800"}|1:8
+CASES
+}
+
+@test "jsonload: lone surrogate escapes come back as the bytes treehash wrote" {
+	printf '{"path": "bad\\udcff.md", "emoji": "\\ud83d\\ude00", "e": "\\u00e9"}\n' \
+	    >"$BATS_TEST_TMPDIR/j.json"
+	run --separate-stderr "$LIBCHECK" jsonload "$BATS_TEST_TMPDIR/j.json"
+	assert_success
+	assert_output '{
+  "path": "bad\udcff.md",
+  "emoji": "\ud83d\ude00",
+  "e": "\u00e9"
+}'
+}
+
+@test "jsonload: a structural error names its JSON pointer" {
+	printf '{"required_by_step": {"implement": [{}, {}, {"path_pattern": 1}]}, "a/b": {"c~d": [0]}}' \
+	    >"$BATS_TEST_TMPDIR/m.json"
+	run --separate-stderr "$LIBCHECK" jsonload "$BATS_TEST_TMPDIR/m.json" \
+	    /required_by_step/implement/2/path_pattern
+	fails_with 1 "libcheck: $BATS_TEST_TMPDIR/m.json: /required_by_step/implement/2/path_pattern: wrong kind"
+	run --separate-stderr "$LIBCHECK" jsonload "$BATS_TEST_TMPDIR/m.json" \
+	    /a~1b/c~0d/0
+	fails_with 1 "libcheck: $BATS_TEST_TMPDIR/m.json: /a~1b/c~0d/0: wrong kind"
+}
+
+# --- -o FILE (outfile.c), through the filters ------------------------------
+
+NSKV=(project_scope_id=p feature_slug=f source_branch=main
+    source_commit=0123456789abcdef0123456789abcdef01234567
+    mission_key=software-dev manifest_version=1
+    generated_at=2026-01-01T00:00:00Z)
+
+# The names in a directory, hidden ones too, one a line.
+names() {
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort
+}
+
+@test "-o: writes the file, new files get 0666 less the umask" {
+	local d="$BATS_TEST_TMPDIR/o"
+	mkdir "$d"
+	nsgen "${NSKV[@]}" >"$d/want"
+	(umask 022 && nsgen -o "$d/ns.json" "${NSKV[@]}")
+	cmp "$d/want" "$d/ns.json"
+	[ "$(stat -c %a "$d/ns.json")" = 644 ]
+	(umask 077 && nsgen -o "$d/ns2.json" "${NSKV[@]}")
+	[ "$(stat -c %a "$d/ns2.json")" = 600 ]
+	[ "$(names "$d")" = "$(printf 'ns.json\nns2.json\nwant')" ]
+}
+
+@test "-o: identical output leaves the file untouched, mtime included" {
+	local d="$BATS_TEST_TMPDIR/o"
+	mkdir "$d"
+	nsgen -o "$d/ns.json" "${NSKV[@]}"
+	touch -d 2020-01-01T00:00:00Z "$d/ns.json"
+	ino=$(stat -c %i "$d/ns.json")
+	nsgen -o "$d/ns.json" "${NSKV[@]}"
+	[ "$(stat -c %Y "$d/ns.json")" = "$(date -d 2020-01-01T00:00:00Z +%s)" ]
+	[ "$(stat -c %i "$d/ns.json")" = "$ino" ]
+	[ "$(names "$d")" = ns.json ]
+}
+
+@test "-o: changed output replaces the file whole and keeps its mode" {
+	local d="$BATS_TEST_TMPDIR/o"
+	mkdir "$d"
+	printf 'old\n' >"$d/ns.json"
+	chmod 640 "$d/ns.json"
+	nsgen -o "$d/ns.json" "${NSKV[@]}"
+	nsgen "${NSKV[@]}" | cmp - "$d/ns.json"
+	[ "$(stat -c %a "$d/ns.json")" = 640 ]
+	[ "$(names "$d")" = ns.json ]
+}
+
+@test "-o: a failed run leaves the old file and no temporary file" {
+	local d="$BATS_TEST_TMPDIR/o"
+	mkdir "$d"
+	printf 'old\n' >"$d/ns.json"
+	touch -d 2020-01-01T00:00:00Z "$d/ns.json"
+	run --separate-stderr nsgen -o "$d/ns.json" "${NSKV[@]}" colour=red
+	fails_with 1 'nsgen: "colour": unknown key'
+	[ "$(cat "$d/ns.json")" = old ]
+	[ "$(stat -c %Y "$d/ns.json")" = "$(date -d 2020-01-01T00:00:00Z +%s)" ]
+	[ "$(names "$d")" = ns.json ]
+	# Nothing is created when there was no file.
+	run --separate-stderr nsgen -o "$d/new.json" "${NSKV[@]}" colour=red
+	[ "$status" -eq 1 ]
+	[ "$(names "$d")" = ns.json ]
+	# An I/O error on the input, after the temporary file was made.
+	run --separate-stderr evcat -n -o "$d/ev" -p p -f f -b b -s 0123
+	[ "$status" -eq 2 ]
+	run --separate-stderr evcat -o "$d/ev" "$d/missing.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$(names "$d")" = ns.json ]
+}
+
+@test "-o: a directory that cannot be written to is an I/O error" {
+	local d="$BATS_TEST_TMPDIR/o"
+	run --separate-stderr nsgen -o "$d/nodir/ns.json" "${NSKV[@]}"
+	fails_with 2 "nsgen: $d/nodir/ns.json: No such file or directory"
+	mkdir "$d"
+	run --separate-stderr nsgen -o "$d/" "${NSKV[@]}"
+	fails_with 2 "nsgen: -o $d/: names a directory"
+	mkdir "$d/sub"
+	run --separate-stderr nsgen -o "$d/sub" "${NSKV[@]}"
+	[ "$status" -eq 2 ]
+	[ -d "$d/sub" ]
+	[ "$(names "$d")" = sub ]
+}
+
+# evcat -o OUT FIFO: the temporary file exists before the input is opened,
+# so once the test's open of the FIFO for writing returns, the filter is
+# blocked reading it with its temporary file made; that is the stop point.
+killed() {
+	local sig=$1 d="$BATS_TEST_TMPDIR/o" pid st=0
+	mkdir -p "$d"
+	printf 'old\n' >"$d/ev.jsonl"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	evcat -o "$d/ev.jsonl" "$BATS_TEST_TMPDIR/fifo" 3>&- &
+	pid=$!
+	exec 8>"$BATS_TEST_TMPDIR/fifo"
+	[ "$(names "$d" | grep -c '^\.ev\.jsonl\.')" -eq 1 ]
+	printf '{"event_id": "a"}\n' >&8
+	kill -"$sig" "$pid"
+	wait "$pid" || st=$?
+	exec 8>&-
+	[ "$st" -eq $((128 + $(kill -l "$sig"))) ]
+	[ "$(cat "$d/ev.jsonl")" = old ]
+	[ "$(names "$d")" = ev.jsonl ]
+}
+
+@test "-o: SIGTERM at a stop point removes the temporary file, FILE stays" {
+	killed TERM
+}
+
+@test "-o: SIGHUP at a stop point removes the temporary file, FILE stays" {
+	killed HUP
+}
+
+@test "-o: the stop point, released, gives the whole output" {
+	local d="$BATS_TEST_TMPDIR/o"
+	mkdir "$d"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	evcat -o "$d/ev.jsonl" "$BATS_TEST_TMPDIR/fifo" 3>&- &
+	pid=$!
+	exec 8>"$BATS_TEST_TMPDIR/fifo"
+	printf '{"event_id": "a"}\n' >&8
+	exec 8>&-
+	wait "$pid"
+	[ "$(cat "$d/ev.jsonl")" = '{"event_id": "a"}' ]
+	[ "$(names "$d")" = ev.jsonl ]
+}

@@ -17,6 +17,11 @@
  *				bytes, written back
  *	libcheck strcopy R P	stdin appended to a string in pieces of P
  *				bytes after reserving R, written back
+ *	libcheck ident K V	"ok", or why V is not a good K (slug, commit,
+ *				branch, scope, mission, step, time), exit 1
+ *	libcheck die		stdin's bytes as a message of hf_die
+ *	libcheck jsonload F [P]	F loaded and printed; with P, the JSON
+ *				pointer P's node named in a structural error
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +34,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: libcheck json [-c] | string | float | fnmatch pattern "
 	    "string | ulid ms hex | iso time | now | sha256 [n ...] |\n"
-	    "       readmax max [file] | strcopy reserve piece\n");
+	    "       readmax max [file] | strcopy reserve piece | ident kind value |\n"
+	    "       die | jsonload file [pointer]\n");
 	exit(HF_EUSAGE);
 }
 
@@ -95,6 +101,91 @@ strcopy(const char *reserve, const char *piece)
 	hf_strfree(&out);
 	hf_buffree(&in);
 	return HF_OK;
+}
+
+static int
+ident(const char *kind, const char *v)
+{
+	static const struct {
+		const char	*kind;
+		const char	*(*bad)(const char *);
+	} rule[] = {
+		{ "slug", hf_badslug }, { "commit", hf_badcommit },
+		{ "branch", hf_badbranch }, { "scope", hf_badscope },
+		{ "mission", hf_badmission }, { "step", hf_badstep },
+		{ "time", hf_badtime },
+	};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(rule) / sizeof(rule[0]); i++) {
+		if (strcmp(kind, rule[i].kind) != 0)
+			continue;
+		if ((why = rule[i].bad(v)) == NULL) {
+			printf("ok\n");
+			return HF_OK;
+		}
+		printf("%s\n", why);
+		return HF_EDATA;
+	}
+	usage();
+	return HF_EUSAGE;
+}
+
+/* The message may hold NUL bytes, so it is printed with its length. */
+static void
+die(void)
+{
+	struct hf_buf in;
+
+	hf_readall(NULL, &in);
+	hf_die(HF_EDATA, "%.*s", (int)in.len, in.data);
+}
+
+/* A reference token of a JSON pointer: "~1" is '/', "~0" is '~'. */
+static void
+unescape(char *t)
+{
+	char *w = t;
+
+	for (; *t != '\0'; t++) {
+		if (t[0] == '~' && (t[1] == '0' || t[1] == '1'))
+			*w++ = *++t == '1' ? '/' : '~';
+		else
+			*w++ = *t;
+	}
+	*w = '\0';
+}
+
+/*
+ * Load a JSON file; with a pointer ("/a/0"), fail naming the node found
+ * by following it, as a filter names a value of the wrong kind.
+ */
+static int
+jsonload(const char *path, const char *ptr)
+{
+	cJSON *root, *node;
+	char *tok, *copy, *save;
+
+	root = hf_json_load(path, 1 << 20, HF_EDATA);
+	if (ptr == NULL) {
+		hf_json_print(root, 2);
+		cJSON_Delete(root);
+		return HF_OK;
+	}
+	node = root;
+	copy = hf_strdup(ptr);
+	for (tok = strtok_r(copy, "/", &save); tok != NULL && node != NULL;
+	    tok = strtok_r(NULL, "/", &save)) {
+		unescape(tok);
+		node = cJSON_IsArray(node) ?
+		    cJSON_GetArrayItem(node, atoi(tok)) :
+		    cJSON_GetObjectItemCaseSensitive(node, tok);
+	}
+	free(copy);
+	if (node == NULL)
+		usage();
+	hf_json_dieat(HF_EDATA, path, root, node, NULL, "wrong kind");
 }
 
 static int
@@ -212,6 +303,12 @@ main(int argc, char *argv[])
 		    HF_OK;
 	if (strcmp(argv[1], "strcopy") == 0 && argc == 4)
 		return strcopy(argv[2], argv[3]), hf_flush(), HF_OK;
+	if (strcmp(argv[1], "ident") == 0 && argc == 4)
+		hf_exit(ident(argv[2], argv[3]));
+	if (strcmp(argv[1], "die") == 0 && argc == 2)
+		die();
+	if (strcmp(argv[1], "jsonload") == 0 && (argc == 3 || argc == 4))
+		hf_exit(jsonload(argv[2], argc == 4 ? argv[3] : NULL));
 	if (strcmp(argv[1], "now") == 0) {
 		hf_isotime(hf_now(), buf);
 		printf("%s\n", buf);

@@ -43,7 +43,7 @@ print(json.dumps(d, indent=2))' "$1" "$2"
 }
 
 @test "golden: other directories are quoted in the commands" {
-	matrixgen -n "$NS" -m "$MAN" -r features/007/ -o "pkg/it's here" \
+	matrixgen -n "$NS" -m "$MAN" -r features/007/ -p "pkg/it's here" \
 	    <"$F/pins.txt" >"$T/out"
 	diff -u "$F/expected-paths.md" "$T/out"
 }
@@ -111,7 +111,7 @@ source-branch=main"
 }
 
 @test "the replay commands work as written, word for word" {
-	matrixgen -n "$NS" -m "$MAN" -r 'my feature' -o "it's/out" \
+	matrixgen -n "$NS" -m "$MAN" -r 'my feature' -p "it's/out" \
 	    </dev/null >"$T/vm"
 	# The first sh block, run with make, bash and diff that print their
 	# arguments one a line.
@@ -140,7 +140,7 @@ diff</tmp/007-export-widgets-handoff>"
 }
 
 @test "a package directory starting with '-' is not taken for an option" {
-	run matrixgen -n "$NS" -m "$MAN" -o -pkg </dev/null
+	run matrixgen -n "$NS" -m "$MAN" -p -pkg </dev/null
 	assert_success
 	assert_line 'diff -r ./-pkg /tmp/007-export-widgets-handoff'
 	assert_line 'make check FEATURE=007-export-widgets OUT=-pkg'
@@ -238,14 +238,17 @@ CASES
 		    matrixgen -n "$T/ns.json" -m "$MAN" </dev/null ||
 		    { echo "edit: $edit"; return 1; }
 	done <<'CASES'
-del d["feature_slug"]@"feature_slug" must be a string
-d["source_commit"] = 7@"source_commit" must be a string
-d["step_id"] = 1@"step_id" must be a string
-d["mission_key"] = "a\nb"@"mission_key" contains a control character
-d["feature_slug"] = "a/b"@"feature_slug" is not a directory name: "a/b"
-d["feature_slug"] = ".."@"feature_slug" is not a directory name: ".."
-d["feature_slug"] = ""@"feature_slug" is not a directory name: ""
-d["source_branch"] = ""@"source_branch" and "source_commit" may not be empty
+del d["feature_slug"]@/feature_slug: missing
+d["source_commit"] = 7@/source_commit: not a string
+d["step_id"] = 1@/step_id: not a string or null
+d["mission_key"] = "a\nb"@/mission_key: "a\nb": byte 0x0a is not allowed
+d["feature_slug"] = "a/b"@/feature_slug: "a/b": '/' is not allowed
+d["feature_slug"] = ".."@/feature_slug: "..": must not begin with '.'
+d["feature_slug"] = ""@/feature_slug: "": is empty
+d["source_branch"] = ""@/source_branch: "": is empty
+d["source_branch"] = "a b"@/source_branch: "a b": ' ' is not allowed
+d["source_commit"] = "abc"@/source_commit: "abc": must be 40 or 64 lowercase hexadecimal digits
+d["generated_at"] = "yesterday"@/generated_at: "yesterday": not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)
 CASES
 }
 
@@ -257,18 +260,22 @@ CASES
 		    matrixgen -n "$NS" -m "$T/m.json" </dev/null ||
 		    { echo "edit: $edit"; return 1; }
 	done <<'CASES'
-d["required_always"] = {}@required_always must be an array
-d["required_by_step"] = []@required_by_step must be an object
-d["required_by_step"]["plan"] = "x"@required_by_step.plan must be an array
-d["optional_always"][1] = 3@optional_always[1]: not an object
-del d["required_by_step"]["plan"][1]["artifact_key"]@required_by_step.plan[1]: "artifact_key" must be a string
-d["required_always"][0]["path_pattern"] = None@required_always[0]: "path_pattern" must be a string
-d["required_always"][0]["blocking"] = "yes"@required_always[0]: "blocking" must be true or false
-d["required_always"][0]["artifact_class"] = "a\tb"@required_always[0]: "artifact_class" contains a control character
-d["required_by_step"]["a\nb"] = []@required_by_step: a step name contains a control character
-d["source_commit"] = "f" * 40@"source_commit" is "ffffffffffffffffffffffffffffffffffffffff" but the namespace's "source_commit" is "0123456789abcdef0123456789abcdef01234567"
-d["mission_type"] = "research"@"mission_type" is "research" but the namespace's "mission_key" is "software-dev"
-d["manifest_version"] = "2"@"manifest_version" is "2" but the namespace's "manifest_version" is "1"
+d["required_always"] = {}@/required_always: not an array
+d["required_by_step"] = []@/required_by_step: not an object
+d["required_by_step"]["plan"] = "x"@/required_by_step/plan: not an array
+d["optional_always"][1] = 3@/optional_always/1: not a string or an object
+d["optional_always"][1] = "x.md"@/optional_always/1: not an object
+del d["required_by_step"]["plan"][1]["artifact_key"]@/required_by_step/plan/1/artifact_key: missing
+del d["required_by_step"]["plan"][1]["path_pattern"]@/required_by_step/plan/1/path_pattern: missing
+d["required_always"][0]["path_pattern"] = None@/required_always/0/path_pattern: not a non-empty string
+d["required_always"][0]["path_pattern"] = ""@/required_always/0/path_pattern: not a non-empty string
+d["required_always"][0]["blocking"] = "yes"@/required_always/0/blocking: not true or false
+d["required_always"][0]["artifact_class"] = "a\tb"@/required_always/0/artifact_class: a control character
+d["required_by_step"]["a\nb"] = []@/required_by_step/a\nb: a step name with a control character
+d["required_by_step"]["a/b~"] = [{}]@/required_by_step/a~1b~0/0/path_pattern: missing
+d["source_commit"] = "f" * 40@/source_commit: "ffffffffffffffffffffffffffffffffffffffff" but the namespace's "source_commit" is "0123456789abcdef0123456789abcdef01234567"
+d["mission_type"] = "research"@/mission_type: "research" but the namespace's "mission_key" is "software-dev"
+d["manifest_version"] = "2"@/manifest_version: "2" but the namespace's "manifest_version" is "1"
 CASES
 }
 
@@ -346,8 +353,9 @@ CASES
 @test "usage: -h, bad options, operands and missing inputs" {
 	run matrixgen -h
 	assert_success
-	assert_line --index 0 'usage: matrixgen [-m manifest.json] [-n namespace.json] [-N notes] [-o out_dir] [-r feature_dir] [pins]'
-	assert_line --index 1 '       matrixgen -x [file]'
+	assert_line --index 0 'usage: matrixgen [-m manifest.json] [-n namespace.json] [-N notes] [-o file] [-p out_dir]'
+	assert_line --index 1 '                 [-r feature_dir] [pins]'
+	assert_line --index 2 '       matrixgen -x [-o file] [file]'
 	run --separate-stderr matrixgen -q
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	[[ "$stderr" == *"usage: matrixgen"* ]]
@@ -364,8 +372,8 @@ CASES
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	fails 2 "matrixgen: -r: not a usable directory name" \
 	    matrixgen -n "$NS" -m "$MAN" -r '' </dev/null
-	fails 2 "matrixgen: -o: not a usable directory name" \
-	    matrixgen -n "$NS" -m "$MAN" -o "$(printf 'a\tb')" </dev/null
+	fails 2 "matrixgen: -p: not a usable directory name" \
+	    matrixgen -n "$NS" -m "$MAN" -p "$(printf 'a\tb')" </dev/null
 	run --separate-stderr matrixgen -x "$T/nope"
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	[[ "$stderr" == "matrixgen: $T/nope: "* ]]

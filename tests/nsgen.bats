@@ -23,14 +23,14 @@ with() {
 @test "-h prints the usage on stdout; bad usage exits 2 with it on stderr" {
 	run --separate-stderr nsgen -h
 	assert_success
-	assert_output "usage: nsgen [-m manifest.json] [key=value ...]"
+	assert_output "usage: nsgen [-m manifest.json] [-o file] [key=value ...]"
 	run --separate-stderr nsgen -x
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *"usage: nsgen [-m manifest.json] [key=value ...]" ]]
+	[[ "$stderr" == *"usage: nsgen [-m manifest.json] [-o file] [key=value ...]" ]]
 	run --separate-stderr nsgen -m
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"usage: nsgen [-m manifest.json] [key=value ...]" ]]
+	[[ "$stderr" == *"usage: nsgen [-m manifest.json] [-o file] [key=value ...]" ]]
 }
 
 @test "golden: lines on stdin, comments, blank lines, -m and step_id" {
@@ -95,14 +95,16 @@ project_scope_id=.hidden|project_scope_id: ".hidden": must not begin with '.'
 project_scope_id=a/b|project_scope_id: "a/b": '/' is not allowed
 project_scope_id=a$b|project_scope_id: "a$b": '$' is not allowed
 feature_slug=|feature_slug: "": empty value
-feature_slug=Foo|feature_slug: "Foo": 'F' is not allowed
 feature_slug=a/b|feature_slug: "a/b": '/' is not allowed
-feature_slug=a..b|feature_slug: "a..b": '.' is not allowed
-feature_slug=a_b|feature_slug: "a_b": '_' is not allowed
+feature_slug=a..b|feature_slug: "a..b": must not contain '..'
+feature_slug=..|feature_slug: "..": must not begin with '.'
+feature_slug=.a|feature_slug: ".a": must not begin with '.'
+feature_slug=a b|feature_slug: "a b": ' ' is not allowed
 feature_slug=a;b|feature_slug: "a;b": ';' is not allowed
 feature_slug=$(x)|feature_slug: "$(x)": '$' is not allowed
 feature_slug=a`b|feature_slug: "a`b": '`' is not allowed
 feature_slug=-a|feature_slug: "-a": must not begin with '-'
+feature_slug=café|feature_slug: "caf\u00e9": byte 0xc3 is not allowed
 source_branch=|source_branch: "": empty value
 source_branch=a..b|source_branch: "a..b": must not contain '..'
 source_branch=a~1|source_branch: "a~1": '~' is not allowed
@@ -124,17 +126,24 @@ source_branch=a/.b|source_branch: "a/.b": no component may begin with '.'
 source_branch=.a|source_branch: ".a": no component may begin with '.'
 source_branch=a.lock|source_branch: "a.lock": no component may end with '.lock'
 source_branch=a.lock/b|source_branch: "a.lock/b": no component may end with '.lock'
+source_branch=a$b|source_branch: "a$b": '$' is not allowed
+source_branch=a;b|source_branch: "a;b": ';' is not allowed
+source_branch=a`b|source_branch: "a`b": '`' is not allowed
+source_branch=a'b|source_branch: "a'b": ''' is not allowed
+source_branch=a&b|source_branch: "a&b": '&' is not allowed
+source_branch=a(b)|source_branch: "a(b)": '(' is not allowed
+source_branch=feature/ü|source_branch: "feature/\u00fc": byte 0xc3 is not allowed
 source_commit=|source_commit: "": empty value
 source_commit=21ed073|source_commit: "21ed073": must be 40 or 64 lowercase hexadecimal digits
 source_commit=21ED0738f009ca35a2927528238a48778e41f1d4|source_commit: "21ED0738f009ca35a2927528238a48778e41f1d4": must be 40 or 64 lowercase hexadecimal digits
 source_commit=g1ed0738f009ca35a2927528238a48778e41f1d4|source_commit: "g1ed0738f009ca35a2927528238a48778e41f1d4": must be 40 or 64 lowercase hexadecimal digits
 source_commit=21ed0738f009ca35a2927528238a48778e41f1d4a|source_commit: "21ed0738f009ca35a2927528238a48778e41f1d4a": must be 40 or 64 lowercase hexadecimal digits
 mission_key=|mission_key: "": empty value
-mission_key=../x|mission_key: "../x": '.' is not allowed
-mission_key=Software|mission_key: "Software": 'S' is not allowed
+mission_key=../x|mission_key: "../x": '/' is not allowed
+mission_key=-x|mission_key: "-x": must not begin with '-'
 manifest_version=|manifest_version: "": empty value
 manifest_version=1 0|manifest_version: "1 0": white space or control character
-step_id=Plan|step_id: "Plan": 'P' is not allowed
+step_id=a/b|step_id: "a/b": '/' is not allowed
 generated_at=|generated_at: "": empty value
 generated_at=2026-02-23T19:37:40|generated_at: "2026-02-23T19:37:40": not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)
 generated_at=2026-02-23T19:37:40+00:00|generated_at: "2026-02-23T19:37:40+00:00": not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z)
@@ -159,6 +168,9 @@ CASES
 project_scope_id=My.Repo_2-x
 feature_slug=a
 feature_slug=0-0
+feature_slug=045-mission-handoff-package-version-matrix
+feature_slug=expected-artifacts-manifest-repair-01KZY498
+feature_slug=Foo_Bar.v2
 source_branch=main
 source_branch=feature/x.y-z_1
 source_branch=release/2.x/hotfix
@@ -166,6 +178,7 @@ source_branch=a@b
 source_branch=a.b.lockx
 source_commit=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 mission_key=software_dev-2
+mission_key=Software.Dev
 manifest_version=1.0-rc.1
 generated_at=2000-02-29T23:59:59.999Z
 CASES
@@ -227,14 +240,14 @@ CASES
 
 @test "limit: a value of 255 bytes passes, 256 fails, on stdin as well" {
 	v255=$(printf 'a%.0s' $(seq 255))
-	mapfile -t args < <(with "feature_slug=$v255")
+	mapfile -t args < <(with "manifest_version=$v255")
 	run --separate-stderr nsgen "${args[@]}"
 	assert_equal "$status" 0
-	mapfile -t args < <(with "feature_slug=${v255}b")
+	mapfile -t args < <(with "manifest_version=${v255}b")
 	run --separate-stderr nsgen "${args[@]}"
-	fails_with 1 "nsgen: feature_slug: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
+	fails_with 1 "nsgen: manifest_version: \"$(printf 'a%.0s' $(seq 64))\"...: longer than 255 bytes"
 	run --separate-stderr bash -c 'printf "%s\n" "$@" | nsgen' _ \
-	    "${args[@]:0:6}" "feature_slug=$v255"
+	    "${args[@]:0:6}" "manifest_version=$v255"
 	assert_equal "$status" 0
 	# A line far longer than any key and value is cut, not kept whole.
 	long=$(printf 'a%.0s' $(seq 10000))

@@ -188,7 +188,11 @@ EOF
 	assert_equal "${stderr%%$'\n'*}" "treehash: -t needs -g"
 	run --separate-stderr treehash -s abc
 	assert_equal "${stderr%%$'\n'*}" \
-	    "treehash: -s: not a 40- or 64-digit lowercase hex commit"
+	    "treehash: -s: \"abc\": must be 40 or 64 lowercase hexadecimal digits"
+	run --separate-stderr treehash -f ../x </dev/null
+	assert_equal "$status" 2
+	assert_equal "${stderr%%$'\n'*}" \
+	    "treehash: -f: \"../x\": '/' is not allowed"
 	run --separate-stderr treehash -g -0
 	assert_equal "${stderr%%$'\n'*}" \
 	    "treehash: -0 and -C apply to path lists, not to -g"
@@ -396,16 +400,19 @@ EOF
 	printf '[]\n' >"$m"
 	expect 1 "treehash: $m: not a JSON object" treehash -m "$m" </dev/null
 	printf '{"required_always": {}}\n' >"$m"
-	expect 1 "treehash: $m: /required_always: not a list" \
+	expect 1 "treehash: $m: /required_always: not an array" \
 	    treehash -m "$m" </dev/null
 	printf '{"required_by_step": []}\n' >"$m"
-	expect 1 "treehash: $m: /required_by_step: not a mapping" \
+	expect 1 "treehash: $m: /required_by_step: not an object" \
 	    treehash -m "$m" </dev/null
 	printf '{"required_by_step": {"plan": [{"path_pattern": 3}]}}\n' >"$m"
 	expect 1 "treehash: $m: /required_by_step/plan/0/path_pattern: not a non-empty string" \
 	    treehash -m "$m" </dev/null
 	printf '{"optional_always": [{"path_pattern": "a"}, {}]}\n' >"$m"
-	expect 1 "treehash: $m: /optional_always/1/path_pattern: not a non-empty string" \
+	expect 1 "treehash: $m: /optional_always/1/path_pattern: missing" \
+	    treehash -m "$m" </dev/null
+	printf '{"optional_always": ["a", 3]}\n' >"$m"
+	expect 1 "treehash: $m: /optional_always/1: not a string or an object" \
 	    treehash -m "$m" </dev/null
 }
 
@@ -683,7 +690,7 @@ for e in json.load(open(sys.argv[1]))["entries"]:
 	expect 1 "treehash: <stdin>:1: truncated object stream: object of 2 bytes ends after 2" \
 	    treehash -g < <(printf '%s\nxy' "$s")
 	expect 1 "treehash: <stdin>:4: truncated object stream: object of 2 bytes ends after 0" \
-	    treehash -g < <(printf '%s\nx\n\n%s\n' "$s" "$s")
+	    treehash -g < <(printf '%s\nx\n\n%sb\n' "$s" "$s")
 	expect 1 "treehash: <stdin>:2: object of 2 bytes not followed by a newline" \
 	    treehash -g < <(printf '%s\nx\nZ' "$s")
 	expect 1 "treehash: <stdin>:1: object $oid missing from the repository (a submodule? drop gitlinks as treehash(1) shows)" \
@@ -990,4 +997,280 @@ pastbound() {
 	expect 1 "treehash: $m: $msg" treehash -0 -C "$G" -m "$m" -T "$T0" \
 	    < <(listall "$G")
 	pastbound "$max" -m -T "$T0"
+}
+
+# Endless or huge path lists and object streams: each stops at its bound
+# or at its first bad record, in bounded memory. The inputs are cut at a
+# size far past what a whole read could hold in RSS_MAX, so that reading
+# them whole shows as a failure rather than a hang.
+
+# Peak resident memory allowed, in kilobytes: generous for the sanitizer
+# build, and far below what holding any of these inputs would take.
+RSS_MAX=262144
+
+# bounded SHELL-PIPELINE: run the pipeline, whose last command is treehash
+# (spelt $TH in it), with its peak memory measured; then status, output
+# and stderr as bats' run gives them, and the peak is checked.
+bounded() {
+	[ -x /usr/bin/time ] || skip "GNU time is not installed"
+	local rss="$BATS_TEST_TMPDIR/rss"
+	TH="/usr/bin/time -q -f %M -o $rss treehash" \
+	    run --separate-stderr bash -c "set -o pipefail; $1"
+	[ "$(tail -n 1 "$rss")" -le "$RSS_MAX" ] ||
+	    fail "peak memory $(tail -n 1 "$rss") kB, more than $RSS_MAX kB"
+}
+
+@test "bounds: an endless list of one path stops after TREEHASH_FILES_MAX paths" {
+	bounded 'yes f | head -c 4G | $TH'
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_equal "$stderr" "treehash: <stdin>:1000001: more than 1000000 paths"
+}
+
+@test "bounds: an endless NUL-separated list stops at its first, empty, path" {
+	bounded 'head -c 4G /dev/zero | $TH -0'
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_equal "$stderr" "treehash: <stdin>:1: empty path"
+}
+
+@test "bounds: an endless list whose first path is bad stops at line 1" {
+	bounded "yes 'f/../x' | head -c 4G | \$TH"
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_equal "$stderr" "treehash: <stdin>:1: path leaves the root directory: f/../x"
+	bounded "{ echo ok; yes /etc/passwd; } | head -c 4G | \$TH -C /"
+	assert_equal "$stderr" "treehash: <stdin>:2: absolute path: /etc/passwd"
+}
+
+@test "bounds: an endless list of new paths stops where the tree outgrows TREEHASH_TREE_MAX" {
+	bounded 'seq -f "f%.0f" 1 1000000000 | head -c 4G | $TH'
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" \
+	    '^treehash: <stdin>:[0-9]+: artifact-tree.json would be larger than 67108864 bytes$'
+}
+
+@test "bounds: endless object streams stop, of new paths and of excluded ones" {
+	local oid=0123456789abcdef0123456789abcdef01234567
+	bounded "awk 'BEGIN { for (i = 1; ; i++)
+	    printf \"$oid blob 0 100644 f%d\\n\\n\", i }' | head -c 4G | \$TH -g"
+	assert_equal "$status" 1
+	assert_equal "$output" ""
+	assert_regex "$stderr" \
+	    '^treehash: <stdin>:[0-9]+: artifact-tree.json would be larger than 67108864 bytes$'
+	bounded "yes '$oid blob 0 100644 handoff/x
+' | head -c 4G | \$TH -g"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "treehash: <stdin>:2000001: more than 1000000 objects"
+	bounded "yes '$oid blob 0 100644 same
+' | head -c 4G | \$TH -g"
+	assert_equal "$status" 1
+	assert_equal "$stderr" "treehash: <stdin>:3: same: path listed twice"
+}
+
+@test "limits: a tree of TREEHASH_TREE_MAX bytes that -g writes, -c reads back; one byte more is refused" {
+	local max=$((64 * 1024 * 1024)) d="$BATS_TEST_TMPDIR" pad
+	# Paths of 4000 bytes that are not UTF-8 each take 24 kB of JSON; the
+	# model prints the largest such tree within the bound, and the
+	# root_path that makes it exactly max bytes long.
+	"$PYTHON" - "$max" "$d/stream" "$d/model.json" "$T0" >"$d/pad" <<'EOF'
+import json, sys
+mx, stream, model, t0 = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+oid = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+def tree(k, root):
+    es = [{"path": ("d%05d/" % i) + "\udcff" * 4000, "sha256": empty,
+           "size_bytes": 0, "status": "present"} for i in range(k)]
+    return json.dumps({"schema_version": "1", "feature_slug": None,
+                       "root_path": root, "source_commit": None,
+                       "captured_at": t0, "entries": es, "total_files": k,
+                       "present_count": k, "absent_count": 0},
+                      indent=2) + "\n"
+one = len(tree(2, "")) - len(tree(1, ""))
+k = (mx - len(tree(0, ""))) // one
+while len(tree(k, "")) > mx:
+    k -= 1
+pad = mx - len(tree(k, ""))
+with open(stream, "wb") as f:
+    for i in range(k):
+        f.write(b"%s blob 0 100644 d%05d/%s\n\n" % (oid.encode(), i,
+                                                    b"\xff" * 4000))
+with open(model, "w") as f:
+    f.write(tree(k, "s" * pad))
+print(pad)
+EOF
+	pad=$(cat "$d/pad")
+	treehash -g -r "$(printf "%${pad}s" | tr ' ' s)" -T "$T0" "$d/stream" \
+	    >"$d/tree.json"
+	assert_equal "$(stat -c %s "$d/tree.json")" "$max"
+	cmp "$d/model.json" "$d/tree.json"
+	run --separate-stderr treehash -g -c "$d/tree.json" "$d/stream"
+	assert_success
+	assert_output --regexp '^[0-9]+ entries, no differences$'
+	expect 1 "treehash: $d/stream: artifact-tree.json would be larger than $max bytes" \
+	    treehash -g -r "$(printf "%$((pad + 1))s" | tr ' ' s)" -T "$T0" \
+	    "$d/stream"
+}
+
+# Patterns and paths in number.
+
+# absentof TREE: the absent entries of an artifact-tree.json, one JSON
+# string a line.
+absentof() {
+	"$PYTHON" -c 'import json, sys
+for e in json.load(open(sys.argv[1]))["entries"]:
+    if e["status"] == "absent":
+        print(json.dumps(e["path"]))' "$1"
+}
+
+@test "absent patterns: 20,000 generated patterns, as Python fnmatch finds them" {
+	local d="$BATS_TEST_TMPDIR"
+	"$PYTHON" - "$d/stream" "$d/m.json" "$d/want" <<'EOF'
+import fnmatch, json, os, random, sys
+random.seed(23)
+oid = "0123456789abcdef0123456789abcdef01234567"
+words = ["spec", "plan", "tasks", "WP01", "WP1", "research", "a", "b",
+         "caf\u00e9", "by\udcffte", "x]y", "[z]", "d.md", "-dash", "e\udced"]
+paths = set()
+while len(paths) < 150:
+    n = random.randint(1, 4)
+    paths.add("/".join(random.choice(words) for _ in range(n)) +
+              random.choice(["", ".md", ".json", ".yaml"]))
+paths = sorted(paths, key=os.fsencode)
+with open(sys.argv[1], "wb") as f:
+    for p in paths:
+        f.write(b"%s blob 1 100644 %s\nx\n" % (oid.encode(), os.fsencode(p)))
+def piece():
+    return random.choice(words + ["*", "?", "[a-c]", "[!s]", "[", "]",
+                                  "/", ".md", "\udcb2\udc80", "[\udced]"])
+pats = []
+for i in range(20000):
+    k = i % 4
+    if k == 0:      # literal: a present path or a near miss
+        p = random.choice(paths) + random.choice(["", "", "x"])
+    elif k == 1:    # a literal part, then wildcards
+        p = random.choice(paths)[:random.randint(0, 12)] + "*" + piece()
+    else:
+        p = "".join(piece() for _ in range(random.randint(1, 5)))
+    pats.append(p)
+third = len(pats) // 3
+m = {"required_always": [{"path_pattern": p} for p in pats[:third]],
+     "required_by_step": {"plan": [{"path_pattern": p}
+                                   for p in pats[third:2 * third]]},
+     "optional_always": [{"path_pattern": p} for p in pats[2 * third:]]}
+json.dump(m, open(sys.argv[2], "w"))
+absent, seen = [], set()
+for p in pats:
+    if p not in seen:
+        seen.add(p)
+        if not fnmatch.filter(paths, p):
+            absent.append(p)
+with open(sys.argv[3], "w") as f:
+    for p in absent:
+        f.write(json.dumps(p) + "\n")
+EOF
+	treehash -g -m "$d/m.json" -T "$T0" "$d/stream" >"$d/out"
+	absentof "$d/out" >"$d/got"
+	diff -u "$d/want" "$d/got"
+	# Not vacuous: many patterns are absent, and many are not.
+	[ "$(wc -l <"$d/got")" -gt 1000 ]
+	[ "$(wc -l <"$d/got")" -lt 15000 ]
+}
+
+# Names that are not UTF-8.
+
+@test "a file named bad\\xff.md is written as \\udcff and read back by -c" {
+	mkdir -p "$G"
+	printf 'x\n' >"$G/$(printf 'bad\377.md')"
+	printf 'spec\n' >"$G/spec.md"
+	listall "$G" | treehash -0 -C "$G" -m "$M" -T "$T0" \
+	    >"$BATS_TEST_TMPDIR/tree.json"
+	grep -qF '"path": "bad\udcff.md"' "$BATS_TEST_TMPDIR/tree.json"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" \
+	    -c "$BATS_TEST_TMPDIR/tree.json" < <(listall "$G")
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output --regexp '^[0-9]+ entries, no differences$'
+	gitinit "$G"
+	gitstream "$G" HEAD: | treehash -g -m "$M" -T "$T0" \
+	    >"$BATS_TEST_TMPDIR/git.json"
+	cmp "$BATS_TEST_TMPDIR/tree.json" "$BATS_TEST_TMPDIR/git.json"
+	run --separate-stderr treehash -g -m "$M" \
+	    -c "$BATS_TEST_TMPDIR/tree.json" < <(gitstream "$G" HEAD:)
+	assert_success
+	assert_output --regexp '^[0-9]+ entries, no differences$'
+}
+
+@test "absent patterns: surrogates, overlong forms and bytes past U+10FFFF are bytes, as in Python" {
+	local d="$BATS_TEST_TMPDIR"
+	"$PYTHON" - "$d/stream" "$d/m.json" "$d/want" <<'EOF'
+import fnmatch, json, os, sys
+oid = "0123456789abcdef0123456789abcdef01234567"
+names = [b"s\xed\xb2\x80", b"o\xe0\x80\x80", b"p\xf4\x90\x80\x80",
+         b"c\xc3\xa9", b"e\xf0\x9f\x98\x80", b"t\xe2\x82"]
+pats = []
+for n in names:
+    pats += [n[:1] + b"?", n[:1] + b"??", n[:1] + b"???", n[:1] + b"????",
+             n[:1] + b"[\x80-\xff]*", n[:1] + b"*\x80"]
+pats = [os.fsdecode(p) for p in pats] + ["s\udc80", "o\udc80", "\udc80"]
+with open(sys.argv[1], "wb") as f:
+    for n in names:
+        f.write(b"%s blob 1 100644 %s\nx\n" % (oid.encode(), n))
+json.dump({"required_always": [{"path_pattern": p} for p in pats]},
+          open(sys.argv[2], "w"))
+paths = [os.fsdecode(n) for n in names]
+with open(sys.argv[3], "w") as f:
+    for p in pats:
+        if not fnmatch.filter(paths, p):
+            f.write(json.dumps(p) + "\n")
+EOF
+	treehash -g -m "$d/m.json" -T "$T0" "$d/stream" >"$d/out"
+	absentof "$d/out" >"$d/got"
+	diff -u "$d/want" "$d/got"
+}
+
+# Output to a file.
+
+@test "-o FILE: written whole; left alone when the same; as it was after an error" {
+	mkgolden "$G"
+	local d="$BATS_TEST_TMPDIR/out dir" o
+	o="$d/artifact-tree.json"
+	mkdir -p "$d"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" \
+	    < <(listall "$G")
+	assert_success
+	assert_equal "$output" ""
+	assert_equal "$stderr" ""
+	listall "$G" | treehash -0 -C "$G" -m "$M" -T "$T0" | cmp - "$o"
+	cp "$o" "$BATS_TEST_TMPDIR/first"
+	touch -d 2020-01-01T00:00:00Z "$o"
+	run --separate-stderr treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" \
+	    < <(listall "$G")
+	assert_success
+	assert_equal "$(stat -c %Y "$o")" "$(date -d 2020-01-01T00:00:00Z +%s)"
+	expect 1 "treehash: <stdin>:1: empty path" \
+	    treehash -0 -C "$G" -T "$T0" -o "$o" < <(printf '\0')
+	expect 1 "treehash: <stdin>: artifact-tree.json would be larger than 67108864 bytes" \
+	    treehash -g -r "$(head -c 70000 /dev/zero | tr '\0' r)" -T "$T0" \
+	    -o "$o" < <(awk 'BEGIN { for (i = 0; i < 2800; i++) {
+		printf "0123456789abcdef0123456789abcdef01234567 blob 0 100644 "
+		printf "%04d/", i
+		for (j = 0; j < 4000; j++) printf "\377"
+		printf "\n\n" } }')
+	cmp "$BATS_TEST_TMPDIR/first" "$o"
+	assert_equal "$(stat -c %Y "$o")" "$(date -d 2020-01-01T00:00:00Z +%s)"
+	assert_equal "$(ls -A "$d")" "artifact-tree.json"
+	printf 'more\n' >"$G/more.md"
+	treehash -0 -C "$G" -m "$M" -T "$T0" -o "$o" < <(listall "$G")
+	grep -qF '"path": "more.md"' "$o"
+	assert_equal "$(ls -A "$d")" "artifact-tree.json"
+}
+
+@test "-o FILE: not with -c, whose report is no tree" {
+	run --separate-stderr treehash -c x.json -o y.json </dev/null
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "${stderr%%$'\n'*}" \
+	    "treehash: -c takes none of -f, -o, -r, -s, -T, -t"
 }

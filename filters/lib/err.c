@@ -5,11 +5,13 @@
  * Every filter reports errors in one form, "prog: file:line:col: message",
  * so that editors and CI logs can jump to the place, and every allocation
  * failure ends the program cleanly instead of being checked at each call.
+ *
+ * A message quotes input (file names, values, YAML scalars), and input
+ * may hold anything; so every message is escaped on its way out: control
+ * bytes as C escapes (\n, \e, \x07), bytes that are not UTF-8 and C1
+ * controls as \xNN.  A message is then always one line, and no input can
+ * move the cursor, recolour or retitle the terminal it is shown on.
  */
-/* For MAP_ANONYMOUS and MADV_HUGEPAGE, used where the system has them. */
-#define _DEFAULT_SOURCE
-#include <sys/mman.h>
-
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +39,8 @@ leave(int status)
 	if (hf_fuzz_env != NULL)
 		longjmp(*hf_fuzz_env, status + 1);
 #endif
+	if (status != HF_OK)
+		hf_outdiscard();
 	exit(status);
 }
 
@@ -57,17 +61,109 @@ hf_progname(void)
 	return progname;
 }
 
+/*
+ * The longest message shown, before escaping; the rest is cut off with
+ * "...".  A message is never allocated, so that "out of memory" can be
+ * said too.
+ */
+#define MSG_MAX		2048
+
+/*
+ * Append len bytes of s to out (room for 4 * MSG_MAX + 4), escaped.  A
+ * C1 control (U+0080 to U+009F) is a terminal command to some terminals,
+ * so its two bytes are escaped too.
+ */
+static size_t
+escape(char *out, size_t o, const char *str, size_t len)
+{
+	static const char cesc[] = "abtnvfr";
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned cp;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			out[o++] = (char)s[i++];
+			continue;
+		}
+		k = 1;
+		if (s[i] >= 0x80 && (k = hf_utf8dec(s + i, len - i, &cp)) > 0 &&
+		    cp >= 0xa0) {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		/* A control, a C1 control's two bytes, or a stray byte. */
+		for (k = k == 0 ? 1 : k; k > 0; k--, i++) {
+			out[o++] = '\\';
+			if (s[i] >= 0x07 && s[i] <= 0x0d)
+				out[o++] = cesc[s[i] - 0x07];
+			else if (s[i] == 0x1b)
+				out[o++] = 'e';
+			else
+				o += (size_t)snprintf(out + o, 4, "x%02x", s[i]);
+		}
+	}
+	return o;
+}
+
+/*
+ * Write "prog: [file:[line:[col:]] ]message[: tail]" and a newline to
+ * stderr, escaped, in one write.
+ */
+static void
+message(const char *file, unsigned long line, unsigned long col,
+    const char *tail, const char *fmt, va_list ap)
+{
+	char raw[MSG_MAX + 4], out[4 * (MSG_MAX + 4) + 2];
+	size_t n = 0;
+	int r;
+
+	r = snprintf(raw, MSG_MAX, "%s: ", progname);
+	n = r > 0 ? (size_t)r : 0;
+	if (file != NULL && n < MSG_MAX) {
+		if (line == 0)
+			r = snprintf(raw + n, MSG_MAX - n, "%s: ", file);
+		else if (col == 0)
+			r = snprintf(raw + n, MSG_MAX - n, "%s:%lu: ", file,
+			    line);
+		else
+			r = snprintf(raw + n, MSG_MAX - n, "%s:%lu:%lu: ",
+			    file, line, col);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (n < MSG_MAX) {
+		r = vsnprintf(raw + n, MSG_MAX - n, fmt, ap);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (tail != NULL && n < MSG_MAX) {
+		r = snprintf(raw + n, MSG_MAX - n, ": %s", tail);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (n >= MSG_MAX) {
+		n = MSG_MAX - 1;
+		/* Cut at the start of a character, not inside one. */
+		while (n > 0 && ((unsigned char)raw[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(raw + n, "...", 3);
+		n += 3;
+	}
+	n = escape(out, 0, raw, n);
+	out[n++] = '\n';
+	fwrite(out, 1, n, stderr);
+	fflush(stderr);
+}
+
 void
 hf_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(NULL, 0, 0, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	leave(status);
 }
 
@@ -77,27 +173,27 @@ hf_dieio(const char *fmt, ...)
 	va_list ap;
 	int saved = errno;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(NULL, 0, 0, strerror(saved), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(saved));
 	leave(HF_EUSAGE);
+}
+
+void
+hf_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	message(NULL, 0, 0, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void
 hf_vwarnat(const char *file, unsigned long line, unsigned long col,
     const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s:", progname, file);
-	if (line > 0) {
-		fprintf(stderr, "%lu:", line);
-		if (col > 0)
-			fprintf(stderr, "%lu:", col);
-	}
-	fputc(' ', stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	message(file, line, col, NULL, fmt, ap);
 }
 
 void
@@ -107,7 +203,7 @@ hf_warnat(const char *file, unsigned long line, unsigned long col,
 	va_list ap;
 
 	va_start(ap, fmt);
-	hf_vwarnat(file, line, col, fmt, ap);
+	message(file, line, col, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -118,7 +214,7 @@ hf_dieat(int status, const char *file, unsigned long line, unsigned long col,
 	va_list ap;
 
 	va_start(ap, fmt);
-	hf_vwarnat(file, line, col, fmt, ap);
+	message(file, line, col, NULL, fmt, ap);
 	va_end(ap);
 	leave(status);
 }
@@ -178,81 +274,6 @@ hf_strndup(const char *s, size_t n)
 	return p;
 }
 
-/*
- * A buffer of megabytes can cost more in page faults than in anything
- * done with it: the kernel traps at the first touch of every 4 KiB page,
- * and under a hypervisor each trap is slow.  A program that reads a 2 MB
- * file into memory from malloc ran in 12.7 ms, 8.8 of them in the
- * kernel; into memory aligned to 2 MiB, which the kernel backs with one
- * huge page, in 3.9 ms.  The mapping is made HF_BIG larger, then trimmed
- * at both ends to an aligned start, as a huge page needs.  Where
- * transparent huge pages are off, or the machine's are of another size,
- * the advice does nothing and the buffer is an ordinary mapping.
- */
-void *
-hf_bigalloc(size_t size, size_t *mapped)
-{
-#ifdef MAP_ANONYMOUS
-	size_t len, lead;
-	char *m;
-
-	if (size > SIZE_MAX - 2 * HF_BIG)
-		hf_die(HF_EUSAGE, "out of memory");
-	len = (size + HF_BIG - 1) / HF_BIG * HF_BIG;
-	m = mmap(NULL, len + HF_BIG, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		hf_die(HF_EUSAGE, "out of memory");
-	lead = (HF_BIG - (uintptr_t)m % HF_BIG) % HF_BIG;
-	if (lead > 0)
-		munmap(m, lead);
-	munmap(m + lead + len, HF_BIG - lead);
-	m += lead;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(m, len, MADV_HUGEPAGE);
-#endif
-	*mapped = len;
-	return m;
-#else
-	*mapped = 0;
-	return hf_calloc(1, size);
-#endif
-}
-
-void
-hf_bigfree(void *p, size_t mapped)
-{
-#ifdef MAP_ANONYMOUS
-	if (mapped > 0) {
-		munmap(p, mapped);
-		return;
-	}
-#endif
-	free(p);
-}
-
-/*
- * A big mapping cannot grow in place at an aligned address, so it grows
- * by copy into a new one; a small heap buffer is realloc'd as usual.
- */
-void *
-hf_bigrealloc(void *p, size_t len, size_t *size, size_t *mapped)
-{
-	size_t m;
-	char *q;
-
-	if (*mapped == 0 && *size < HF_BIG / 2)
-		return hf_realloc(p, *size);
-	q = hf_bigalloc(*size, &m);
-	if (len > 0)
-		memcpy(q, p, len);
-	hf_bigfree(p, *mapped);
-	*mapped = m;
-	if (m > 0)
-		*size = m;
-	return q;
-}
-
 void
 hf_write(const void *buf, size_t len)
 {
@@ -275,5 +296,7 @@ void
 hf_exit(int status)
 {
 	hf_flush();
+	if (status == HF_OK)
+		hf_outcommit();
 	leave(status);
 }

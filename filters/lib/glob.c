@@ -12,28 +12,23 @@
 
 #include "hf.h"
 
-/* Decode the character at s; returns its length in bytes. */
+/*
+ * Decode the character at s; returns its length in bytes. A byte that
+ * does not start well-formed UTF-8 (as strictly as Python decodes it) is
+ * a character of its own, as Python's surrogateescape makes it: then a
+ * string decodes one way only, and equal characters are equal bytes,
+ * which lets callers compare literal text bytewise. The terminating NUL
+ * stops the decoder before it reads past the string.
+ */
 static size_t
 nextc(const unsigned char *s, unsigned *cp)
 {
-	unsigned c = s[0];
-	size_t len, i;
+	size_t n;
 
-	if (c < 0xc2 || c > 0xf4) {
-		*cp = c < 0x80 ? c : 0xdc00 | c;
-		return 1;
-	}
-	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	c &= len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = 0xdc00 | s[0];
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
+	if ((n = hf_utf8dec(s, 4, cp)) > 0)
+		return n;
+	*cp = 0xdc00 | s[0];
+	return 1;
 }
 
 /*

@@ -2,15 +2,27 @@
  * The handoff library: the few pieces every filter shares.
  *
  * One concern per source file:
- *	err.c	diagnostics, exit status, checked allocation, stdout flush
- *	input.c	reading a whole file or stdin, and lines from it
- *	jsonw.c	printing a cJSON tree exactly as Python's json.dumps does
- *	timeu.c	ISO 8601 UTC time, SOURCE_DATE_EPOCH, ULID
- *	glob.c	Python fnmatch semantics
- *	sha.c	SHA-256 of buffers and file descriptors, as lowercase hex
+ *	err.c		diagnostics (one escaped line each), exit status,
+ *			checked allocation, stdout flush
+ *	outfile.c	-o FILE: output through a temporary file and rename
+ *	big.c		memory for large buffers, in huge pages
+ *	input.c		reading a whole file or stdin, and lines from it
+ *	str.c		the growing string buffer; UTF-8 decoding
+ *	ident.c		the vocabulary: slug, commit, branch, scope, mission,
+ *			step, timestamp
+ *	jsonload.c	JSON files parsed with located errors
+ *	manifest.c	the walk of an artifact manifest's items
+ *	jsonw.c		printing a cJSON tree exactly as Python's json.dumps does
+ *	timeu.c		ISO 8601 UTC time, SOURCE_DATE_EPOCH, ULID
+ *	glob.c		Python fnmatch semantics
+ *	sha.c		SHA-256 of buffers and file descriptors, as lowercase hex
+ *	hash.c		FNV-1a for hash tables
+ *	md.c		Markdown text and code spans
  */
 #ifndef HF_H
 #define HF_H
+
+#include <sys/types.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,9 +58,12 @@ void	 hf_die(int, const char *, ...)
 /* "prog: message: strerror(errno)" and exit 2. */
 void	 hf_dieio(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
+/* "prog: message", without exiting. */
+void	 hf_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 /*
- * "prog: file:line:col: message"; a line or column of 0 is left out.
- * hf_warnat only prints; hf_dieat also exits with status.
+ * "prog: file:line:col: message"; a line or column of 0 is left out, and
+ * a file of NULL too.  hf_warnat only prints; hf_dieat also exits with
+ * status.
  */
 void	 hf_warnat(const char *, unsigned long, unsigned long,
 	    const char *, ...) __attribute__((format(printf, 4, 5)));
@@ -62,13 +77,45 @@ void	*hf_realloc(void *, size_t);
 void	*hf_reallocarray(void *, size_t, size_t);
 char	*hf_strdup(const char *);
 char	*hf_strndup(const char *, size_t);
+/* Write all of buf to stdout or exit 2. */
+void	 hf_write(const void *, size_t);
+/* Flush stdout and check for errors; exit 2 on failure. Call before exit. */
+void	 hf_flush(void);
+/*
+ * Flush and exit with the given status.  With -o FILE (hf_setoutput),
+ * status 0 puts the output in place; any other status, an exit through
+ * hf_die and the like, or a fatal signal discards it.
+ */
+void	 hf_exit(int) __attribute__((noreturn));
+
+/* outfile.c */
+/*
+ * -o FILE for every program.  Call once, before any output.  Output to
+ * stdout then goes to a temporary file ".FILE.XXXXXX" beside path;
+ * hf_exit(0) renames it over path unless path already holds the same
+ * bytes (then path is left untouched, mtime too); any other exit, or
+ * SIGHUP, SIGINT or SIGTERM, removes the temporary file and leaves path
+ * as it was.  The file keeps path's mode, or gets 0666 less the umask.
+ * A path of "-" means standard output.
+ */
+void	 hf_setoutput(const char *);
+/*
+ * The mode the file of -o gets, new or replaced (a script's 0755); an
+ * identical file of another mode is replaced.  Call after hf_setoutput.
+ */
+void	 hf_setoutputmode(mode_t);
+/* For err.c: put the output in place, or discard it. */
+void	 hf_outcommit(void);
+void	 hf_outdiscard(void);
+
+/* big.c */
 /*
  * Memory for one large buffer, zeroed: at least size bytes, mapped apart
  * from the heap, aligned to HF_BIG and asked of the kernel as transparent
  * huge pages.  *mapped is set to the size mapped, the whole of it usable,
  * or to 0 where the system maps no anonymous memory and calloc gave it.
  * hf_bigfree takes the same size.  Worth it from about HF_BIG / 2 on; see
- * err.c.
+ * big.c.
  */
 #define HF_BIG		((size_t)2 << 20)
 void	*hf_bigalloc(size_t, size_t *);
@@ -80,12 +127,6 @@ void	 hf_bigfree(void *, size_t);
  * and sets *size to the room there is.
  */
 void	*hf_bigrealloc(void *, size_t, size_t *, size_t *);
-/* Write all of buf to stdout or exit 2. */
-void	 hf_write(const void *, size_t);
-/* Flush stdout and check for errors; exit 2 on failure. Call before exit. */
-void	 hf_flush(void);
-/* Flush and exit with the given status. */
-void	 hf_exit(int) __attribute__((noreturn));
 
 /* input.c */
 /*
@@ -129,21 +170,8 @@ int	 hf_nextline(const struct hf_buf *, size_t *, struct hf_line *);
  */
 char	*hf_splitkv(char *);
 
-/* jsonw.c */
-/*
- * Print a cJSON tree as Python's json.dumps(obj, indent=2) (indent > 0)
- * or json.dumps(obj, separators=(",", ":")) (indent == 0) prints it, with
- * ensure_ascii: keys in tree order, non-ASCII as \uXXXX, astral characters
- * as surrogate pairs, bytes that are not UTF-8 as \udcXX (Python's
- * surrogateescape, so file names round-trip through os.fsencode).
- *
- * Numbers: a cJSON_Raw node is printed verbatim, which is how callers keep
- * the exact text of big integers and floats (see hf_json_float); a
- * cJSON_Number that is integral and fits in 53 bits prints as an integer,
- * any other as Python's float repr.
- *
- * The result is appended to a growing buffer; no newline is added.
- */
+/* str.c */
+/* A growing string, always NUL-terminated; zeroed is empty. */
 struct hf_str {
 	char	*s;
 	size_t	 len;
@@ -161,13 +189,140 @@ void	 hf_strreserve(struct hf_str *, size_t);
 void	 hf_straddc(struct hf_str *, int);
 void	 hf_straddstr(struct hf_str *, const char *);
 void	 hf_strfree(struct hf_str *);
+/*
+ * Decode one UTF-8 sequence at s (n bytes available): its length, with
+ * the code point in *cp, or 0 when the bytes are not well-formed UTF-8
+ * (overlong forms, encoded surrogates and values past U+10FFFF are not,
+ * as for Python's decoder).
+ */
+size_t	 hf_utf8dec(const unsigned char *, size_t, unsigned *);
+
+/* ident.c */
+/*
+ * The shared vocabulary.  Each returns NULL when s is good, else a short
+ * reason ("'/' is not allowed", "must not contain '..'").
+ *	slug	[A-Za-z0-9._-], no leading '.' or '-', no "..", at most
+ *		HF_NAME_MAX bytes: spec-kitty's "045-name" and
+ *		"name-01KZY498" alike
+ *	scope, mission, step
+ *		[A-Za-z0-9._-], no leading '.' or '-', at most HF_NAME_MAX
+ *	commit	40 or 64 lowercase hex digits
+ *	branch	git-check-ref-format(1) for a branch, ASCII, no character
+ *		a shell treats specially, at most HF_BRANCH_MAX bytes
+ *	time	ISO 8601 UTC with Z (YYYY-MM-DDTHH:MM:SS[.fff]Z), 1970 on
+ */
+#define HF_NAME_MAX	200
+#define HF_BRANCH_MAX	255
+const char *hf_badslug(const char *);
+const char *hf_badcommit(const char *);
+const char *hf_badbranch(const char *);
+const char *hf_badscope(const char *);
+const char *hf_badmission(const char *);
+const char *hf_badstep(const char *);
+const char *hf_badtime(const char *);
+/* A manifest version: no white space or control character. */
+const char *hf_badversion(const char *);
+/*
+ * The identity tuple of a package, as namespace.json holds it; a filter
+ * fills in what it is given and leaves the rest NULL.  step NULL is no
+ * step; at is the time of the file being written (generated_at,
+ * captured_at, the bootstrap event's at).
+ */
+struct hf_ns {
+	const char	*scope;		/* project_scope_id */
+	const char	*slug;		/* feature_slug */
+	const char	*branch;	/* source_branch */
+	const char	*commit;	/* source_commit */
+	const char	*mission;	/* mission_key */
+	const char	*mversion;	/* manifest_version */
+	const char	*step;		/* step_id */
+	const char	*at;		/* generated_at */
+};
+/*
+ * Fill ns from the members of a namespace.json tree (the strings stay
+ * root's), each checked by its validator; a problem is "prog: file:
+ * /member: reason" and exit with status.
+ */
+void	 hf_ns_fromjson(struct hf_ns *, const cJSON *, const char *, int);
+
+/* jsonload.c */
+/*
+ * Read path (stdin for NULL or "-") of at most max bytes and parse it as
+ * one JSON value.  A file too large or not JSON is "prog: file:line:col:
+ * invalid JSON" (columns in bytes, from 1) and exit with status.  Lone
+ * surrogate escapes \udc80 to \udcff, which treehash and Python's
+ * surrogateescape write for bytes that are not UTF-8, become those bytes.
+ */
+cJSON	*hf_json_load(const char *, size_t, int);
+/* Append the JSON pointer (RFC 6901) of node within root to p. */
+void	 hf_json_pointer(struct hf_str *, const cJSON *, const cJSON *);
+/*
+ * "prog: file: /json/pointer: message" naming node within root, with
+ * key (when not NULL) as one more step: the member key of node, which
+ * may be missing.  The pointer is left out when it is empty (root).
+ * Exits with status.
+ */
+void	 hf_json_dieat(int, const char *, const cJSON *, const cJSON *,
+	    const char *, const char *, ...)
+	    __attribute__((noreturn, format(printf, 6, 7)));
+/*
+ * A string as messages show it: a JSON string literal, so that every byte
+ * is visible, cut after 64 bytes with "..." after it.  Allocated.
+ */
+char	*hf_quote(const char *);
+char	*hf_quoten(const char *, size_t);
+
+/* manifest.c */
+/* Where an item is required: always, from a step on, or never. */
+enum hf_when {
+	HF_ALWAYS,		/* required_always */
+	HF_STEP,		/* required_by_step, step names it */
+	HF_OPTIONAL		/* optional_always */
+};
+/* A loaded manifest: its tree, and how problems in it are reported. */
+struct hf_manifest {
+	const cJSON	*root;
+	const char	*file;		/* the name in messages */
+	int		 status;	/* the exit status of a problem */
+};
+struct hf_item {
+	const cJSON	*node;		/* the item: a string or an object */
+	const char	*pattern;	/* its path pattern, never empty */
+	const char	*step;		/* HF_STEP: the step's name */
+	enum hf_when	 when;
+};
+typedef void hf_itemfn(const struct hf_manifest *, const struct hf_item *,
+    void *);
+/*
+ * Call fn(m, item, arg) for each item of m in the manifest's order:
+ * required_always, each step of required_by_step in order,
+ * optional_always.  A section may be absent or null; anything else out
+ * of shape is "prog: file: /json/pointer: problem", exit m->status.  fn
+ * reports problems of its own with hf_json_dieat(m->status, m->file,
+ * m->root, item->node, key, ...).
+ */
+void	 hf_manifest_walk(const struct hf_manifest *, hf_itemfn *, void *);
+
+/* jsonw.c */
+/*
+ * Print a cJSON tree as Python's json.dumps(obj, indent=2) (indent > 0)
+ * or json.dumps(obj, separators=(",", ":")) (indent == 0) prints it, with
+ * ensure_ascii: keys in tree order, non-ASCII as \uXXXX, astral characters
+ * as surrogate pairs, bytes that are not UTF-8 as \udcXX (Python's
+ * surrogateescape, so file names round-trip through os.fsencode).
+ *
+ * Numbers: a cJSON_Raw node is printed verbatim, which is how callers keep
+ * the exact text of big integers and floats; a
+ * cJSON_Number that is integral and fits in 53 bits prints as an integer,
+ * any other as Python's float repr.
+ *
+ * The result is appended to a growing buffer; no newline is added.
+ */
 void	 hf_json_dump(struct hf_str *, const cJSON *, int);
 /* Append one JSON string literal (with the quotes) for len bytes of s. */
 void	 hf_json_string(struct hf_str *, const char *, size_t);
 /* Python's repr() of a double ("1.0", "1e+16", "Infinity", "NaN"). */
 void	 hf_float_repr(double, char [32]);
-/* A raw number node holding Python's repr of d. */
-cJSON	*hf_json_float(double);
 /* Dump with a trailing newline to stdout, then free the buffer. */
 void	 hf_json_print(const cJSON *, int);
 
@@ -183,6 +338,13 @@ void	 hf_isotime(time_t, char [21]);
 int	 hf_parseiso(const char *, time_t *, unsigned *);
 /* ULID: 48-bit milliseconds and 80 bits, Crockford base32, 26 chars. */
 void	 hf_ulid(uint64_t, const unsigned char [10], char [27]);
+
+/* hash.c */
+#define HF_FNV_INIT	0xcbf29ce484222325ULL
+/* FNV-1a of n bytes at p, continuing from h (HF_FNV_INIT to start). */
+uint64_t hf_fnv1a(const void *, size_t, uint64_t);
+/* FNV-1a of n bytes, its bits mixed: for indexing a hash table. */
+uint64_t hf_hash(const void *, size_t);
 
 /* glob.c */
 /*
@@ -231,5 +393,70 @@ void	 hf_md_text(struct hf_str *, const char *);
  */
 void	 hf_md_code(struct hf_str *, const char *, int);
 /* ---- end of md.c ----------------------------------------------------- */
+
+/* ---- pkgcmp.c, evlog.c: the package as a whole (install, check) ----- */
+/* The files of a package, in the order messages list them. */
+#define HF_PKG_NFILES	7
+extern const char *const hf_pkg_files[HF_PKG_NFILES];
+/* The index of name in hf_pkg_files, or -1 when it is none of them. */
+int	 hf_pkg_index(const char *);
+/*
+ * How a package file a (the one installed or committed) compares with b
+ * (the one built or replayed): byte for byte the same; the same but for
+ * the value of a timestamp field (namespace.json's generated_at, the
+ * manifest's and the tree's captured_at, the at and event_id of a lone
+ * bootstrap event), which *fields then names; or different.  This is the
+ * one definition of "changed" that install and check share.
+ */
+enum hf_pkgcmp {
+	HF_PKG_SAME,
+	HF_PKG_STAMP,
+	HF_PKG_DIFFERS
+};
+enum hf_pkgcmp hf_pkgcmp(const char *, const char *, size_t, const char *,
+	    size_t, const char **);
+/* dir/name, allocated. */
+char	*hf_pkg_path(const char *, const char *);
+/* Write the one-word outcome of a run (written, refused, matches ...). */
+void	 hf_pkg_outcome(const char *, const char *);
+/* Whether the text is one line holding a bootstrap event. */
+int	 hf_pkg_isbootstrap(const char *, size_t);
+
+/*
+ * An event log as the comparison reads it: len bytes from offset start
+ * of the descriptor fd (read with pread, so one file may serve several).
+ */
+struct hf_evsrc {
+	const char	*name;
+	int		 fd;
+	long long	 start;
+	long long	 len;
+};
+enum hf_evkind {
+	HF_EV_IDENTICAL,
+	HF_EV_APPENDED,		/* the committed log is a prefix of the new */
+	HF_EV_REWRITTEN		/* they part at line .line of the committed */
+};
+struct hf_evdiff {
+	enum hf_evkind	 kind;
+	unsigned long	 line;		/* HF_EV_REWRITTEN: committed line */
+	long long	 linestart;	/* its offset in the committed log */
+	size_t		 appended;	/* HF_EV_APPENDED: events appended */
+};
+/*
+ * Compare a committed event log with the log now, both as evcat passes
+ * them through, so a missing final newline makes no difference.
+ * I/O errors are fatal.
+ */
+void	 hf_evlog_compare(const struct hf_evsrc *, const struct hf_evsrc *,
+	    struct hf_evdiff *);
+/*
+ * Append the verdict in words, without a newline: "identical", "N events
+ * appended since the handoff" or "history rewritten at line N (event_id
+ * ID)", the id read from the committed line when it has one.
+ */
+void	 hf_evlog_describe(struct hf_str *, const struct hf_evsrc *,
+	    const struct hf_evdiff *);
+/* ---- end of pkgcmp.c, evlog.c ---------------------------------------- */
 
 #endif /* HF_H */

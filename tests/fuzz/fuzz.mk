@@ -26,8 +26,11 @@ FUZZ_ALL	:= yaml2json:yaml2json yaml2json_multi:yaml2json \
 		   treehash_list:treehash treehash_check:treehash \
 		   treehash_git:treehash tapnote:tapnote \
 		   matrixgen_x:matrixgen nsgen:nsgen
-FUZZ_AVAIL	:= $(foreach t,$(FUZZ_ALL),$(if $(wildcard \
-		   filters/$(word 2,$(subst :, ,$(t))).c),$(t)))
+# The sources of a filter: filters/NAME.c, or every source of the
+# directory filters/NAME/; and the objects made of them.
+filter-srcs	= $(or $(wildcard filters/$(1).c),$(wildcard filters/$(1)/*.c))
+filter-objs	= $(patsubst filters/%.c,$(FUZZ_DIR)/obj/%.o,$(call filter-srcs,$(1)))
+FUZZ_AVAIL	:= $(foreach t,$(FUZZ_ALL),$(if $(call filter-srcs,$(word 2,$(subst :, ,$(t)))),$(t)))
 FUZZ_TARGETS	?= $(foreach t,$(FUZZ_AVAIL),$(firstword $(subst :, ,$(t))))
 filter-of	= $(word 2,$(subst :, ,$(filter $(1):%,$(FUZZ_ALL))))
 
@@ -50,7 +53,8 @@ $(FUZZ_DIR)/obj/lib/%.o: filters/lib/%.c filters/lib/hf.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_DIR)/obj/%.o: filters/%.c filters/lib/hf.h
+# A filter split into a directory has headers of its own there.
+$(FUZZ_DIR)/obj/%.o: filters/%.c filters/lib/hf.h $(wildcard filters/*/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Dmain=filter_main -c -o $@ $<
 
@@ -63,7 +67,7 @@ $(FUZZ_DIR)/obj/driver-%.o: tests/fuzz/driver.c filters/lib/hf.h
 # undoes the mappings a run abandons.
 .SECONDEXPANSION:
 $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/driver-%.o \
-    $(FUZZ_DIR)/obj/$$(call filter-of,$$*).o $(FUZZ_LIBOBJ)
+    $$(call filter-objs,$$(call filter-of,$$*)) $(FUZZ_LIBOBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) \
 	    -Wl,--wrap=mmap,--wrap=munmap -o $@ $^ $(FUZZ_LIBS)
 
