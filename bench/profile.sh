@@ -5,22 +5,31 @@
 # hardware counters do not, as in most virtual machines) and writes the
 # largest shares to a Markdown file: make handoff by command and by shared
 # object, with the processes it starts; yaml2json, treehash and evcat by
-# function.  The filters are profiled from a copy built with -fno-inline
-# into build/bench/prof/, so each static function shows under its own
-# name; the sources are only read.  Never fails a build: exits 0.
+# function.  make handoff and handoff-all run on the clone of the corpus's
+# bundle, as in bench/run.sh, through handoff.mk's command line.  The
+# filters are profiled from a copy built with -fno-inline into
+# build/bench/prof/, so each static function shows under its own name;
+# the sources are only read.  Never fails a build: exits 0.
 #
 # usage: bench/profile.sh [-h] [-o profile.md]
 #
-# Environment: CORPUS, PYTHON, BENCH_FEATURE as for bench/run.sh.
+# Environment: CORPUS, PYTHON, HANDOFF_BIN, HANDOFF_LIBEXEC as for
+# bench/run.sh; BENCH_FEATURE (the feature of make handoff, default 045).
 
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
-CORPUS=${CORPUS:-$top/../shared/corpus}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+CORPUS=$(bench_corpus "$top")
 PYTHON=${PYTHON:-/usr/bin/python3}
-FEATURE=${BENCH_FEATURE:-021-orchestrator-end-to-end-testing-suite}
+FEATURE=${BENCH_FEATURE:-045-mission-handoff-package-version-matrix}
 TARBALL=$CORPUS/spec-kitty-2x-3bbf9f0.tar.gz
+BUNDLE=$CORPUS/spec-kitty-2x-history-3bbf9f0.bundle
+export HANDOFF_BIN=${HANDOFF_BIN:-$top/bin}
+export HANDOFF_LIBEXEC=${HANDOFF_LIBEXEC:-$top/build/libexec}
+export PATH="$HANDOFF_BIN:$PATH"
 out=$here/profile.md
 prof=$top/build/bench/prof
 
@@ -38,20 +47,15 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 
-unset MAKEFLAGS MFLAGS MAKELEVEL
-export LC_ALL=C
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
-export GIT_AUTHOR_DATE=2026-02-23T12:00:00Z GIT_COMMITTER_DATE=2026-02-23T12:00:00Z
-export GIT_CONFIG_NOSYSTEM=1
+bench_env
 
 if ! command -v perf >/dev/null ||
     ! perf record -q -e cpu-clock -o /dev/null true >/dev/null 2>&1; then
 	echo "profile: perf cannot sample here; try valgrind --tool=callgrind" >&2
 	exit 0
 fi
-if [ ! -r "$TARBALL" ]; then
-	echo "profile: corpus $TARBALL not present" >&2
+if [ ! -r "$TARBALL" ] || [ ! -r "$BUNDLE" ]; then
+	echo "profile: corpus $TARBALL or $BUNDLE not present" >&2
 	exit 0
 fi
 
@@ -62,6 +66,7 @@ tar xzf "$TARBALL" -C "$tmp/repo" &&
     git -C "$tmp/repo" init -q -b main &&
     git -C "$tmp/repo" add -A &&
     git -C "$tmp/repo" commit -q -m "profile input" || exit 0
+git clone -q -b 2.x "$BUNDLE" "$tmp/sk" 2>/dev/null || exit 0
 
 # The shares of one perf.data file: top PERF_DATA SORT_KEYS [N].
 top() {
@@ -83,14 +88,46 @@ sub() {
 	printf '%s\n\n%s\n\n%s\n' "$fence" "$1" "$fence"
 }
 
-# The filters without inlining, so each function is its own line.
+# A make run by command and by shared object: profile_mk TITLE HZ CMD...
+profile_mk() {
+	local title=$1 hz=$2
+	shift 2
+	perf record -q -e cpu-clock -F "$hz" -g -o "$tmp/mk.data" "$@" \
+	    >/dev/null 2>&1
+	section "$title" \
+	    "$(cpu_ms "$tmp/mk.data") ms of CPU. By command (each process, fork to exit):"
+	top "$tmp/mk.data" comm 20
+	sub "By shared object:"
+	top "$tmp/mk.data" dso 10
+	echo "$fence"
+}
+# The programs a command starts: procs CAPTION CMD...
+procs() {
+	command -v strace >/dev/null || return 0
+	local caption=$1
+	shift
+	printf '\n%s\n\n%s\n' "$caption" "$fence"
+	execs "$tmp" "$@"
+	echo "$fence"
+}
+
+# The filters without inlining, so each function is its own line: a
+# filter is filters/NAME.c or the sources of filters/NAME/.
 build_prof() {
+	local -a files
+	if [ -d "$top/filters/$1" ]; then
+		files=("$top/filters/$1"/*.c)
+	elif [ -f "$top/filters/$1.c" ]; then
+		files=("$top/filters/$1.c")
+	else
+		return 1
+	fi
 	# The flags are words to split.
 	# shellcheck disable=SC2046
 	cc -std=c11 -D_POSIX_C_SOURCE=200809L -I"$top/filters/lib" -O2 -g \
 	    -fno-inline -fno-omit-frame-pointer \
 	    $(pkg-config --cflags yaml-0.1 libcjson libmd) \
-	    -o "$prof/$1" "$top/filters/$1.c" "$top"/filters/lib/*.c \
+	    -o "$prof/$1" "${files[@]}" "$top"/filters/lib/*.c \
 	    $(pkg-config --libs yaml-0.1 libcjson libmd) -lm -pthread
 }
 
@@ -101,29 +138,20 @@ build_prof() {
 	    "$(nproc)" "$(cut -d ' ' -f 1 /proc/loadavg)"
 
 	if [ -f "$top/handoff.mk" ]; then
-		mk=(make -s -f "$top/handoff.mk" -C "$tmp/repo" handoff
-		    "FEATURE=$FEATURE" "BUILD=$tmp/build" "OUT=$tmp/out")
-		perf record -q -e cpu-clock -F 10000 -g -o "$tmp/mk.data" \
-		    "${mk[@]}" >/dev/null 2>&1
-		section "make handoff, cold ($FEATURE)" \
-		    "$(cpu_ms "$tmp/mk.data") ms of CPU. By command (each process, fork to exit):"
-		top "$tmp/mk.data" comm 20
-		sub "By shared object:"
-		top "$tmp/mk.data" dso 10
-		echo "$fence"
-		if command -v strace >/dev/null; then
-			rm -rf "$tmp/build" "$tmp/out"
-			strace -f -qq -e trace=execve -e signal=none -o "$tmp/st" \
-			    "${mk[@]}" >/dev/null 2>&1
-			printf '\nProcesses started:\n\n%s\n' "$fence"
-			grep -v ENOENT "$tmp/st" |
-			    sed -n 's/.*execve("\([^"]*\)".*/\1/p' | sed 's|.*/||' |
-			    sort | uniq -c | sort -rn
-			echo "$fence"
-		fi
+		mk=(make -s -f "$top/handoff.mk" -C "$tmp/sk" handoff
+		    "FEATURE=$FEATURE" "BUILD=$tmp/build" "OUT=$tmp/out" FORCE=1)
+		profile_mk "make handoff, cold ($FEATURE, the bundle's clone)" \
+		    10000 "${mk[@]}"
+		rm -rf "$tmp/build" "$tmp/out"
+		procs "Processes started:" "${mk[@]}"
+		all=(make -s -f "$top/handoff.mk" -C "$tmp/sk" -j2 -k handoff-all
+		    "BUILD=$tmp/build-all")
+		profile_mk "make -j2 handoff-all, cold (the bundle's 42 features)" \
+		    2000 "${all[@]}"
+		procs "Processes started by the no-op rerun:" "${all[@]}"
 	fi
 
-	if [ -f "$top/filters/yaml2json.c" ] && build_prof yaml2json; then
+	if build_prof yaml2json; then
 		src=$(find "$tmp/repo" -name '*.yaml' -type f -exec ls -S {} + | head -n 1)
 		"$PYTHON" "$here/tools.py" genyaml "$tmp/big.yaml" "$src" 2
 		perf record -q -e cpu-clock -F 10000 -g -o "$tmp/y.data" \
@@ -140,7 +168,7 @@ build_prof() {
 		echo "$fence"
 	fi
 
-	if [ -f "$top/filters/treehash.c" ] && build_prof treehash; then
+	if build_prof treehash; then
 		mkdir -p "$tmp/tree"
 		"$PYTHON" "$here/tools.py" gentree "$tmp/tree" 11000 100
 		(cd "$tmp/tree" && find . -type f -printf '%P\0' | sort -z) >"$tmp/tree.list"
@@ -153,7 +181,7 @@ build_prof() {
 		rm -rf "$tmp/tree"
 	fi
 
-	if [ -f "$top/filters/evcat.c" ] && build_prof evcat; then
+	if build_prof evcat; then
 		"$PYTHON" "$here/tools.py" genevents "$tmp/ev.jsonl" \
 		    "$CORPUS/045-reference/status.events.at-3bbf9f0.jsonl" 100
 		perf record -q -e cpu-clock -F 10000 -g -o "$tmp/e.data" \

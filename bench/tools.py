@@ -9,6 +9,7 @@ usage: tools.py yaml-all LIST0
        tools.py gentree DIR NFILES MBYTES
        tools.py genyaml OUT SRC MBYTES
        tools.py genevents OUT SRC MBYTES
+       tools.py histyaml REPO DIR
        tools.py rss [-i IN] [-o OUT] [-d DIR] CMD [ARG ...]
 
 Each subcommand imports only what it needs, so the Python baselines pay
@@ -191,6 +192,39 @@ def genevents(out, src, mbytes):
             i += 1
 
 
+def histyaml(repo, outdir):
+    """Write every distinct blob that a *.yaml or *.yml path held in the
+    history of REPO to DIR as 0001.yaml, 0002.yaml, ... in the order git
+    lists them: many real files of many shapes, one git process each way."""
+    import subprocess
+    objs = subprocess.run(["git", "-C", repo, "rev-list", "--objects",
+                           "--all"], stdout=subprocess.PIPE, check=True)
+    seen = set()
+    ids = []
+    for line in objs.stdout.decode("utf-8", "replace").splitlines():
+        oid, _, path = line.partition(" ")
+        if path.endswith((".yaml", ".yml")) and oid not in seen:
+            seen.add(oid)
+            ids.append(oid)
+    res = subprocess.run(["git", "-C", repo, "cat-file", "--batch"],
+                         input="".join(i + "\n" for i in ids).encode(),
+                         stdout=subprocess.PIPE, check=True)
+    data = res.stdout
+    pos = n = 0
+    for _ in ids:
+        nl = data.index(b"\n", pos)
+        head = data[pos:nl].split()
+        pos = nl + 1
+        if len(head) != 3 or head[1] != b"blob":
+            continue
+        size = int(head[2])
+        n += 1
+        with open(os.path.join(outdir, "%04d.yaml" % n), "wb") as f:
+            f.write(data[pos:pos + size])
+        pos += size + 1
+    return 0
+
+
 def rss(args):
     """Run a command once; print its peak RSS in KiB (the largest of the
     process tree it waited for), or nothing when the command failed."""
@@ -221,7 +255,7 @@ def main(argv):
     table = {
         "yaml-all": yaml_all, "yaml-check": yaml_check, "walk": walk,
         "tree-check": tree_check, "gentree": gentree, "genyaml": genyaml,
-        "genevents": genevents,
+        "genevents": genevents, "histyaml": histyaml,
     }
     if cmd == "rss":
         return rss(args)
