@@ -85,12 +85,19 @@ sub() {
 
 # The filters without inlining, so each function is its own line.
 build_prof() {
+	local -a srcs
+	# A filter is one source, or a directory of them.
+	if [ -f "$top/filters/$1.c" ]; then
+		srcs=("$top/filters/$1.c")
+	else
+		srcs=("$top/filters/$1"/*.c)
+	fi
 	# The flags are words to split.
 	# shellcheck disable=SC2046
 	cc -std=c11 -D_POSIX_C_SOURCE=200809L -I"$top/filters/lib" -O2 -g \
 	    -fno-inline -fno-omit-frame-pointer \
 	    $(pkg-config --cflags yaml-0.1 libcjson libmd) \
-	    -o "$prof/$1" "$top/filters/$1.c" "$top"/filters/lib/*.c \
+	    -o "$prof/$1" "${srcs[@]}" "$top"/filters/lib/*.c \
 	    $(pkg-config --libs yaml-0.1 libcjson libmd) -lm -pthread
 }
 
@@ -123,7 +130,8 @@ build_prof() {
 		fi
 	fi
 
-	if [ -f "$top/filters/yaml2json.c" ] && build_prof yaml2json; then
+	if { [ -e "$top/filters/yaml2json.c" ] || [ -d "$top/filters/yaml2json" ]; } &&
+	    build_prof yaml2json; then
 		src=$(find "$tmp/repo" -name '*.yaml' -type f -exec ls -S {} + | head -n 1)
 		"$PYTHON" "$here/tools.py" genyaml "$tmp/big.yaml" "$src" 2
 		perf record -q -e cpu-clock -F 10000 -g -o "$tmp/y.data" \
