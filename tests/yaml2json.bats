@@ -272,10 +272,8 @@ err|{!!set {a}: 1}|found unhashable key
 ROWS
 }
 
-# Rows of YAML (printf %b escapes): documents yaml2json converts directly,
-# as their events come, without the node graph (see direct() in
-# yaml2json.c).  An anchor on the root makes it build the graph instead;
-# both must print the same, indented and compact.
+# Rows of YAML (printf %b escapes), each printed the same, indented and
+# compact, with and without an anchor on its root.
 @test "a document prints the same with an anchor on its root" {
 	local d=$BATS_TEST_TMPDIR in opt n=0 fails=0
 	while IFS= read -r in; do
