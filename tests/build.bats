@@ -16,6 +16,12 @@ load helper
 			f=${f##*/}
 			echo "./usr/bin/${f%.c}"
 		done
+		# A filter may be a directory of sources; lib/ is the library.
+		for f in "$TOP"/filters/*/; do
+			f=${f%/}
+			f=${f##*/}
+			[ "$f" = lib ] || echo "./usr/bin/$f"
+		done
 		for m in "$TOP"/man/*.1; do echo "./usr/share/man/man1/${m##*/}"; done
 		for m in "$TOP"/man/*.5; do echo "./usr/share/man/man5/${m##*/}"; done
 		if [ -e "$TOP/handoff.mk" ]; then
