@@ -16,7 +16,7 @@ load helper
 			f=${f##*/}
 			echo "./usr/bin/${f%.c}"
 		done
-		# A filter may be a directory of sources.
+		# A filter may be a directory of sources; lib/ is the library.
 		for f in "$TOP"/filters/*/; do
 			f=${f%/}
 			f=${f##*/}
