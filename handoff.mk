@@ -146,8 +146,7 @@ hf_b := $(patsubst %/,%,$(BUILD))
 # make variables (handoff.mk(5), FILES).  It runs again when a file git
 # moves on a commit or a checkout changed (HF_WATCH, from its last run) or
 # when a variable it reads did (HF_FACTS_KEY).
-hf_scope := $(if $(hf_one),$(FEATURE),all)
-hf_facts := $(hf_b)/facts-$(hf_scope).mk
+hf_facts := $(hf_b)/facts-$(if $(hf_one),one,all).mk
 hf_key := $(strip REPO=$(REPO) FEATURE=$(if $(hf_one),$(FEATURE)) \
 	FEATURE_DIR=$(if $(hf_one),$(FEATURE_DIR)) OUT=$(if $(hf_one),$(OUT)) \
 	MISSION=$(MISSION) MANIFEST=$(MANIFEST) MANIFEST_PATH=$(MANIFEST_PATH) \
@@ -222,12 +221,12 @@ $(call hf_t,$2)/events.jsonl: $(call hf_redo,$2/events.jsonl) $(call hf_stamp,$2
 	    $$(if $$(hf_$1_events),$$(call hf_v,hf_$1_events),-n)
 
 $(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stamp,$2.s/namespace,$($3scope) \
-		$($3branch) $($3sc) $($3mission) $($3step) $($3t_ns)) \
+		$($3branch) $($3sc) $(hf_$1_mission) $($3step) $($3t_ns)) \
 		$(call hf_t,$2)/artifact-manifest.json | $(HANDOFF_TOOLS)
 	$$(call hf_reset,$4)$$(NSGEN) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -o $$(call hf_v,@) project_scope_id=$$($3scope) feature_slug=$1 \
 	    'source_branch=$$(subst ','\'',$$($3branch))' source_commit=$$($3sc) \
-	    mission_key=$$($3mission) $$(if $$($3step),'step_id=$$(subst \
+	    mission_key=$$(hf_$1_mission) $$(if $$($3step),'step_id=$$(subst \
 	    ','\'',$$($3step))') generated_at=$$($3t_ns)
 
 $(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $(NOTES) \
@@ -240,14 +239,14 @@ $(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call h
 	    $$(if $$(call hf_pins,$1,$3),'$$(subst ','\'',$$(call hf_pins,$1,$3))',/dev/null)
 
 $(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_stamp,$2.s/generate,$($3sc) $($3branch) \
-		$($3mission) $($3scope) $($3step) $(hf_$1_dir) $(hf_$1_manifest_rel) $(PINS) \
+		$(hf_$1_mission) $($3scope) $($3step) $(hf_$1_dir) $(hf_$1_manifest_rel) $(PINS) \
 		$(NOTES) $(SCENARIOS) $(SOURCE_DATE_EPOCH) $(TEST_CMD)) \
 		$(call hf_t,$2)/artifact-manifest.json \
 		$(call hf_t,$(HANDOFF_TEMPLATE)) | $(HANDOFF_TOOLS)
 	$$(call hf_reset,$4)$$(HF_TEMPLATER) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -o $$(call hf_v,@) $$(call hf_v,HANDOFF_TEMPLATE) \
 	    SOURCE_COMMIT=$$($3sc) 'SOURCE_BRANCH=$$(subst ','\'',$$($3branch))' \
-	    FEATURE_SLUG=$1 MISSION_KEY=$$($3mission) PROJECT_SCOPE_ID=$$($3scope) \
+	    FEATURE_SLUG=$1 MISSION_KEY=$$(hf_$1_mission) PROJECT_SCOPE_ID=$$($3scope) \
 	    'STEP_ID=$$(subst ','\'',$$($3step))' ROOT_PATH=$$(hf_$1_dir) \
 	    'MANIFEST=$$(subst ','\'',$$(hf_$1_manifest_rel))' $$(call hf_kv,PINS) \
 	    $$(call hf_kv,NOTES) $$(call hf_kv,TEST_CMD) $$(call hf_kv,SCENARIOS) \
@@ -310,9 +309,19 @@ ifneq ($(hf_$1_p_sc),)
 hf-check-$1: $(addprefix $(call hf_t,$(hf_b)/$1/replay)/,$(hf_replayed))
 	$$(HF_CHECK) -F $1 -r $$(call hf_v,REPO) -c $$(call hf_v,hf_$1_out) \
 	    -p $$(call hf_q,$(hf_b)/$1/replay) -s $$(call hf_q,$(hf_b)/$1/outcome.check)
+# verify also holds the tree to the feature as checked out, and the test
+# note to itself, or with TEST_CMD to a new run of the tests.
 hf-verify-$1: $(addprefix $(call hf_t,$(hf_b)/$1/replay)/,$(hf_replayed))
 	$$(HF_CHECK) -v -F $1 -r $$(call hf_v,REPO) -c $$(call hf_v,hf_$1_out) \
-	    -p $$(call hf_q,$(hf_b)/$1/replay) -s $$(call hf_q,$(hf_b)/$1/outcome.verify)
+	    -p $$(call hf_q,$(hf_b)/$1/replay) -s $$(call hf_q,$(hf_b)/$1/outcome.verify) \
+	    -w $$(call hf_q,$$(REPO)/$$(hf_$1_dir))
+ifneq ($$(TEST_CMD),)
+	$$(SHELL) -c $$(call hf_v,TEST_CMD) >$$(call hf_q,$(hf_b)/$1/verify.tap)
+	$$(TAPNOTE) -c $$(call hf_q,$$(hf_$1_out)/verification.md) \
+	    $$(if $$(SCENARIOS),-m $$(call hf_v,SCENARIOS)) $$(call hf_q,$(hf_b)/$1/verify.tap)
+else
+	$$(TAPNOTE) -c $$(call hf_q,$$(hf_$1_out)/verification.md) </dev/null
+endif
 else
 hf-check-$1 hf-verify-$1:
 	$$(error OUT=$$(hf_$1_out) holds no namespace.json to check; run make handoff, or set OUT)
@@ -328,6 +337,11 @@ hf-handoff-$1 hf-check-$1 hf-verify-$1:
 endef
 
 ifneq ($(hf_current),)
+# Bad input the probe found before any feature: one line naming the
+# variable to set.
+ifneq ($(HF_ERROR),)
+$(error $(HF_ERROR))
+endif
 hf_ok := $(foreach f,$(HF_FEATURES),$(if $(hf_$f_error),,$f))
 $(foreach f,$(hf_each),$(foreach x,$(hf_pkgfiles),$(eval $(call hf_cmp,$f,$x))))
 $(foreach f,$(hf_each),$(eval hf_$f_note := $$(if $$(TEST_CMD),,$$(or $$(if $$(hf_one),$$(VERIFICATION_FROM)),$$(if \

@@ -40,6 +40,7 @@ struct check {
 	const char	*cdir;		/* the committed package */
 	const char	*pdir;		/* its replay */
 	const char	*repo;
+	const char	*workdir;	/* -w: the feature in the work tree */
 	char		*cpath[HF_PKG_NFILES];
 	char		*ppath[HF_PKG_NFILES];
 	struct hf_buf	 c[HF_PKG_NFILES];
@@ -57,7 +58,7 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: check [-v] -F feature -c committed_dir "
 	    "-p replay_dir -s outcome_file [-r repo]\n"
-	    "             [-t tapfile]\n");
+	    "             [-w work_dir]\n");
 	hf_exit(status);
 }
 
@@ -893,6 +894,89 @@ invariants(struct check *ck)
 }
 
 
+/*
+ * The digest and size of what a tree entry names in the work tree, as
+ * treehash records it: a file's content, a symbolic link's target text.
+ * Returns -1 when there is no such file or link.
+ */
+static int
+fingerprint(const char *path, char hex[HF_SHA256_HEX], long long *size)
+{
+	struct hf_sha256 *ctx;
+	unsigned char md[32];
+	char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (lstat(path, &st) == -1)
+		return -1;
+	ctx = hf_sha256_new();
+	hf_sha256_init(ctx);
+	*size = 0;
+	if (S_ISLNK(st.st_mode)) {
+		if ((n = readlink(path, buf, sizeof(buf))) == -1)
+			hf_dieio("%s", path);
+		hf_sha256_update(ctx, buf, (size_t)n);
+		*size = n;
+	} else if (S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) == -1)
+			hf_dieio("%s", path);
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			hf_sha256_update(ctx, buf, (size_t)n);
+			*size += n;
+		}
+		if (n == -1)
+			hf_dieio("%s", path);
+		close(fd);
+	} else {
+		hf_sha256_free(ctx);
+		return -1;
+	}
+	hf_sha256_final(ctx, md);
+	hf_sha256_free(ctx);
+	hf_sha256_tohex(md, hex);
+	return 0;
+}
+
+/*
+ * The tree's fingerprints against the feature as it is checked out: a
+ * present entry whose file is gone or holds other bytes is named.  The
+ * replay reads the committed tree, so this is what sees an edit that was
+ * not committed.
+ */
+static void
+worktree(struct check *ck)
+{
+	char hex[HF_SHA256_HEX], *path;
+	const char *p, *sha;
+	const cJSON *en, *sz;
+	long long size;
+	cJSON *tree;
+
+	if (ck->workdir == NULL || !ck->hasc[TREE])
+		return;
+	tree = hf_json_load(ck->cpath[TREE], CHECK_FILE_MAX, HF_EDATA);
+	cJSON_ArrayForEach(en, cJSON_GetObjectItemCaseSensitive(tree,
+	    "entries")) {
+		if ((p = member(en, "path")) == NULL ||
+		    (sha = member(en, "sha256")) == NULL)
+			continue;
+		sz = cJSON_GetObjectItemCaseSensitive(en, "size_bytes");
+		path = hf_malloc(strlen(ck->workdir) + strlen(p) + 2);
+		sprintf(path, "%s/%s", ck->workdir, p);
+		if (fingerprint(path, hex, &size) == -1)
+			problem(ck, "artifact-tree.json: %s: missing from the "
+			    "work tree", shows(p, 0));
+		else if (strcmp(hex, sha) != 0 || !cJSON_IsNumber(sz) ||
+		    sz->valuedouble != (double)size)
+			problem(ck, "artifact-tree.json: %s: changed in the "
+			    "work tree", shows(p, 0));
+		free(path);
+	}
+	cJSON_Delete(tree);
+}
+
 static void
 summary(const struct check *ck)
 {
@@ -929,12 +1013,12 @@ int
 main(int argc, char *argv[])
 {
 	struct check ck = { 0 };
-	const char *outfile = NULL, *tapfile = NULL, *why;
+	const char *outfile = NULL, *why;
 	int ch, verify = 0, f;
 
 	hf_setprogname(argv[0]);
 	ck.repo = ".";
-	while ((ch = getopt(argc, argv, "c:F:hp:r:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:F:hp:r:s:vw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			ck.cdir = optarg;
@@ -954,11 +1038,11 @@ main(int argc, char *argv[])
 		case 's':
 			outfile = optarg;
 			break;
-		case 't':
-			tapfile = optarg;
-			break;
 		case 'v':
 			verify = 1;
+			break;
+		case 'w':
+			ck.workdir = optarg;
 			break;
 		default:
 			usage(stderr, HF_EUSAGE);
@@ -969,7 +1053,6 @@ main(int argc, char *argv[])
 		usage(stderr, HF_EUSAGE);
 	if ((why = hf_badslug(ck.feature)) != NULL)
 		hf_die(HF_EUSAGE, "-F %s: %s", ck.feature, why);
-	(void)tapfile;
 	ck.prog = verify ? "verify" : "check";
 	if (unlink(outfile) == -1 && errno != ENOENT)
 		hf_dieio("%s", outfile);
@@ -978,6 +1061,7 @@ main(int argc, char *argv[])
 	if (verify) {
 		links(&ck);
 		invariants(&ck);
+		worktree(&ck);
 	}
 	compare(&ck);
 	strays(&ck);

@@ -1680,10 +1680,15 @@ probegit(const char *repo)
 			    f->mission, MANIFEST_NAME);
 			catask("info", name);
 			free(name);
+			/*
+			 * The replay is of the feature as it is now, at the
+			 * commit the package pins: a mission changed since is
+			 * a difference check names, so it reads the manifest
+			 * of today's mission.
+			 */
 			name = xasprintf("%s:%s%s/%s/%s", f->pscobj.data ?
-			    f->p_sc : f->sc, prefix, mpath[k],
-			    f->p_mission && hf_badmission(f->p_mission) == NULL ?
-			    f->p_mission : f->mission, MANIFEST_NAME);
+			    f->p_sc : f->sc, prefix, mpath[k], f->mission,
+			    MANIFEST_NAME);
 			catask("contents", name);
 			free(name);
 		}
