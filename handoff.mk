@@ -205,7 +205,7 @@ $(call hf_t,$2)/artifact-manifest.json: $(call hf_redo,$2/artifact-manifest.json
 	    -a captured_at=$$($3t_man) -o $$(call hf_v,@) $$(call hf_v,$3manifest)
 
 $(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call hf_stamp,$2.s/tree,$(hf_$1_dir) $($3sc) \
-		$($3t_tree) $($3tree_commit) $(EXCLUDE)) $(call hf_t,$2)/artifact-manifest.json \
+		$($3t_tree) $($3tree_commit) $(hf_$1_t_tree) $(EXCLUDE)) $(call hf_t,$2)/artifact-manifest.json \
 		$(call hf_t,$(hf_$1_tree)$(hf_$1_files)) | $(HANDOFF_TOOLS)
 	$$(call hf_reset,$4)$$(TREEHASH) $$(if $$(hf_$1_tree),-g,-0 -C $$(call \
 	    hf_q,$$(REPO)/$$(hf_$1_dir))) -m $$(call hf_q,$2/artifact-manifest.json) \
@@ -298,7 +298,8 @@ $(call hf_note,$1,$(hf_b)/$1/pkg,$(hf_b)/$1/outcome.handoff)
 hf-handoff-$1: $(call hf_t,$(hf_b)/$1/outcome.handoff)
 $(call hf_t,$(hf_b)/$1/outcome.handoff): $(addprefix \
 		$(call hf_t,$(hf_b)/$1/pkg)/,$(hf_pkgfiles)) $(if $(hf_$1_dirty)$(FORCE),hf-force)
-	$$(HF_INSTALL) $(if $(filter 1,$(FORCE)),-f) -F $1 -r $$(call hf_v,REPO) \
+	$$(HF_INSTALL) $(if $(filter verification,$(hf_goals)),-f -n verification.md,$(if \
+	    $(filter 1,$(FORCE)),-f)) -F $1 -r $$(call hf_v,REPO) \
 	    -o $$(call hf_v,hf_$1_out) -s $$(call hf_v,@) $$(call hf_q,$(hf_b)/$1/pkg)
 
 $(call hf_t,$(hf_b)/$1/replay.pins): $(call hf_t,$(hf_$1_out)/version-matrix.md) | $(HANDOFF_TOOLS)
@@ -377,3 +378,5 @@ endif
 
 .PHONY: handoff check verify verification handoff-all check-all verify-all hf-force
 hf-force:
+# A package file whose filter failed is removed, not left empty.
+.DELETE_ON_ERROR:

@@ -38,7 +38,7 @@ static volatile sig_atomic_t ntmp;
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, "usage: install [-f] -F feature -r repo -o out "
+	fprintf(fp, "usage: install [-f] [-n name] -F feature -r repo -o out "
 	    "-s outcome_file pkgdir\n"
 	    "       install -T goal [-B build] [-m marker] [-e failure] "
 	    "[-k skipped] feature ...\n");
@@ -207,7 +207,7 @@ stage(const char *out, const char *name, const struct hf_buf *b,
 
 static int
 install(const char *feature, const char *repo, const char *out,
-    const char *pkgdir, const char *outfile, int force)
+    const char *pkgdir, const char *outfile, int force, const char *only)
 {
 	struct hf_buf built[HF_PKG_NFILES], have;
 	struct stat st[HF_PKG_NFILES], ost;
@@ -244,6 +244,11 @@ install(const char *feature, const char *repo, const char *out,
 	cleanstale(out);
 
 	for (i = 0; i < HF_PKG_NFILES; i++) {
+		/* make verification installs the note alone. */
+		if (only != NULL && strcmp(only, hf_pkg_files[i]) != 0) {
+			act[i] = KEEP;
+			continue;
+		}
 		p = hf_pkg_path(out, hf_pkg_files[i]);
 		act[i] = WRITE;
 		if (lstat(p, &ost) == -1) {
@@ -404,13 +409,13 @@ int
 main(int argc, char *argv[])
 {
 	const char *feature = NULL, *repo = NULL, *out = NULL, *outfile = NULL,
-	    *goal = NULL, *build = ".", *marker = NULL, *why;
+	    *goal = NULL, *build = ".", *marker = NULL, *only = NULL, *why;
 	struct hf_str failed = { 0 }, skipped = { 0 };
 	int ch, force = 0;
 
 
 	hf_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "B:e:F:fhk:m:o:r:s:T:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:e:F:fhk:m:n:o:r:s:T:")) != -1) {
 		switch (ch) {
 		case 'B':
 			build = optarg;
@@ -432,6 +437,9 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			marker = optarg;
+			break;
+		case 'n':
+			only = optarg;
 			break;
 		case 'o':
 			out = optarg;
@@ -468,5 +476,7 @@ main(int argc, char *argv[])
 		hf_die(HF_EUSAGE, "-F %s: %s", feature, why);
 	/* Its messages are those of make handoff. */
 	hf_setprogname("handoff");
-	hf_exit(install(feature, repo, out, argv[0], outfile, force));
+	if (only != NULL && hf_pkg_index(only) == -1)
+		hf_die(HF_EUSAGE, "-n %s: not a file of the package", only);
+	hf_exit(install(feature, repo, out, argv[0], outfile, force, only));
 }

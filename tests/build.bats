@@ -5,7 +5,7 @@
 
 load helper
 
-@test "install lays out bin, man and share/handoff; uninstall removes them" {
+@test "install lays out bin, libexec/handoff, man and share/handoff; uninstall removes them" {
 	local dest="$BATS_TEST_TMPDIR/root"
 	run make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/usr
 	assert_success
@@ -21,6 +21,11 @@ load helper
 			f=${f%/}
 			f=${f##*/}
 			[ "$f" = lib ] || echo "./usr/bin/$f"
+		done
+		# handoff.mk's helpers, off PATH.
+		for f in "$TOP"/libexec/*.c; do
+			f=${f##*/}
+			echo "./usr/libexec/handoff/${f%.c}"
 		done
 		for m in "$TOP"/man/*.1; do echo "./usr/share/man/man1/${m##*/}"; done
 		for m in "$TOP"/man/*.5; do echo "./usr/share/man/man5/${m##*/}"; done

@@ -4,6 +4,7 @@
 # the test's directory from the bundled example and from the corpus.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 MK="$TOP/handoff.mk"
 F1=001-greeting-cli
@@ -485,19 +486,33 @@ EOF
 	[ ! -e "kitty-specs/$F1/handoff" ]
 }
 
-@test "handoff-all packages every feature; a failing one is named and the others go on under -k" {
-	local r="$BATS_TEST_TMPDIR/greet"
+@test "handoff-all: every feature named in every message, a tally by name, a bad name skipped and never run" {
+	local r="$BATS_TEST_TMPDIR/greet" bad='x$(touch${IFS}pwned)'
 	example_repo "$r"
 	cd "$r"
 	sed -i 's/"mission": "documentation"/"mission": "no-such-mission"/' "kitty-specs/$F2/meta.json"
+	mkdir kitty-specs/003-bad-events kitty-specs/"$bad"
+	cp "kitty-specs/$F1/spec.md" kitty-specs/003-bad-events/
+	printf '%s\n' '{"event_id": "a"}' 'not json' >kitty-specs/003-bad-events/status.events.jsonl
+	cp "kitty-specs/$F1/spec.md" kitty-specs/"$bad"/
 	commit_all . 1767312000
-	run hf -k -j2 handoff-all
+	run --separate-stderr hf -j2 handoff-all
 	assert_failure
-	assert_output --partial "handoff-all: $F2: failed"
-	assert_output --partial "unknown mission no-such-mission"
-	refute_output --partial "handoff-all: $F1: failed"
+	[ ! -e pwned ] && [ ! -e kitty-specs/pwned ] || fail "a directory name ran as code"
+	assert_line "handoff-all: $F2: unknown mission no-such-mission: no src/specify_cli/missions/no-such-mission/expected-artifacts.yaml in any directory of MANIFEST_PATH; set MISSION (or MANIFEST)"
+	assert_line --partial "handoff-all: skipped: kitty-specs/x\$(touch\${IFS}pwned): "
+	assert_line "handoff-all: written: $F1"
+	assert_line "handoff-all: failed: 003-bad-events $F2"
+	assert_line "handoff-all: 1 written, 0 unchanged, 0 refused, 2 failed, 1 skipped"
+	# The filter's own message names the feature's input.
+	[[ "$stderr" == *"evcat: "*"/003-bad-events/"*":2:"* ]] || fail "$stderr"
 	[ -s "kitty-specs/$F1/handoff/namespace.json" ]
-	[ ! -e "kitty-specs/$F2/handoff" ]
+	[ ! -e "kitty-specs/$F2/handoff" ] && [ ! -e kitty-specs/003-bad-events/handoff ]
+	# A second run does again only what failed.
+	run --separate-stderr hf -j2 handoff-all
+	assert_failure
+	assert_line "handoff-all: unchanged: $F1"
+	assert_line "handoff-all: 0 written, 1 unchanged, 0 refused, 2 failed, 1 skipped"
 }
 
 # Bad input: one line that names the variable to set, and nothing written.
@@ -591,7 +606,7 @@ bad_input() {
 	for f in $F1 $F2; do
 		run hf verify REPO=examples FEATURE=$f BUILD="$b/$f"
 		assert_success
-		assert_line "check: the package matches its replay (6 files)"
+		assert_line "verify: $f: the package is complete and consistent and matches its replay (7 files)"
 	done
 }
 
@@ -687,17 +702,20 @@ bad_input() {
 	commit_all . 1767312000
 	run hf -k handoff FEATURE=$F1
 	assert_failure
-	assert_output --partial "evcat: <stdin>:4"
+	assert_output --partial "evcat: ./.git/handoff/$F1/in/events.jsonl:4:1: invalid JSON"
 	[ ! -e "kitty-specs/$F1/handoff" ]
 	[ ! -e ".git/handoff/$F1/pkg/events.jsonl" ]
-	[ -z "$(find .git/handoff -name '*.tmp')" ]
+	[ -z "$(find .git/handoff -name '.*.??????')" ]
 	# Without the template of generate.sh, nothing at all.
 	git reset -q --hard HEAD~1
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/before"
 	run hf handoff FEATURE=$F1 HANDOFF_TEMPLATE=
 	assert_failure 2
-	assert_line --index 0 "handoff: no generate.sh template; set HANDOFF_TEMPLATE"
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --partial "no generate.sh template beside it; set HANDOFF_TEMPLATE"
 	[ ! -e "kitty-specs/$F1/handoff" ]
-	[ -z "$(find ".git/handoff/$F1/pkg" ".git/handoff/$F1/new" -type f)" ]
+	snapshot .git/handoff >"$BATS_TEST_TMPDIR/after"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 }
 
 @test "outside git, the files and their modification times stand in" {
@@ -710,9 +728,9 @@ bad_input() {
 	cd "$r"
 	p="kitty-specs/$F1/handoff"
 	bad_input FEATURE=$F1
-	assert_output --partial "not in a git work tree; set SOURCE_BRANCH"
-	bad_input FEATURE=$F1 SOURCE_BRANCH=main
 	assert_output --partial "not in a git work tree; set SOURCE_COMMIT"
+	bad_input FEATURE=$F1 SOURCE_COMMIT=$c
+	assert_output --partial "not in a git work tree; set SOURCE_BRANCH"
 	run hf handoff FEATURE=$F1 SOURCE_BRANCH=main SOURCE_COMMIT=$c BUILD="$BATS_TEST_TMPDIR/b"
 	assert_success
 	grep -qx '  "generated_at": "2026-01-07T00:00:00Z"' "$p/namespace.json"
@@ -728,5 +746,5 @@ bad_input() {
 	echo "edited" >>"kitty-specs/$F1/plan.md"
 	run hf check FEATURE=$F1 BUILD="$BATS_TEST_TMPDIR/b"
 	assert_failure
-	assert_line "artifact-tree.json: changed: plan.md"
+	assert_line "check: $F1: artifact-tree.json: changed: plan.md"
 }
