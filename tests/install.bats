@@ -103,7 +103,7 @@ END
 	[ ! -e "$OUT" ]
 	run --separate-stderr "$HANDOFF_LIBEXEC/install" -F $F -r repo -o x b/$F/pkg
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == "usage: install [-f] -F feature"* ]]
+	[[ "$stderr" == "usage: install [-f] [-n name] -F feature"* ]]
 	run --separate-stderr "$HANDOFF_LIBEXEC/install" -F 'a b' -r repo -o x -s s b/$F/pkg
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "install: -F a b: "* ]]

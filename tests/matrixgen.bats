@@ -355,7 +355,7 @@ CASES
 	assert_success
 	assert_line --index 0 'usage: matrixgen [-m manifest.json] [-n namespace.json] [-N notes] [-o file] [-p out_dir]'
 	assert_line --index 1 '                 [-r feature_dir] [pins]'
-	assert_line --index 2 '       matrixgen -x [-o file] [file]'
+	assert_line --index 2 '       matrixgen -x | -X [-o file] [file]'
 	run --separate-stderr matrixgen -q
 	[ "$status" -eq 2 ] && [ -z "$output" ]
 	[[ "$stderr" == *"usage: matrixgen"* ]]

@@ -81,6 +81,11 @@ print(json.dumps(ns, indent=2))' "${GOOD[@]}" >"$BATS_TEST_TMPDIR/py"
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 	diff -u bad.stderr <(printf '%s\n' "$stderr")
+	# The manifest of -m gives manifest_version when the input does not;
+	# without one it is missing.
+	run --separate-stderr nsgen <bad.kv
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"nsgen: manifest_version: missing"* ]]
 }
 
 @test "bad values: one key at a time, status 1 and the message" {
