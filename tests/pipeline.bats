@@ -748,3 +748,151 @@ bad_input() {
 	assert_failure
 	assert_line "check: $F1: artifact-tree.json: changed: plan.md"
 }
+
+# --- Hostile repositories and careless hands ------------------------------
+
+@test "a stray file, directory or hidden file in the package directory fails check and verify, each named" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	echo stray >"$p/notes.txt"
+	mkdir "$p/extra"
+	echo hidden >"$p/.hidden"
+	commit_all . 1767312000
+	for t in check verify; do
+		run hf $t FEATURE=$F1
+		assert_failure
+		assert_line "$t: $F1: notes.txt: not a file of the package"
+		assert_line "$t: $F1: extra/: not a file of the package"
+		assert_line "$t: $F1: .hidden: not a file of the package"
+		refute_line --partial "matches its replay"
+	done
+}
+
+@test "a deleted generate.sh, version-matrix.md or verification.md fails check" {
+	local r="$BATS_TEST_TMPDIR/greet" p f
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	commit_all . 1767312000
+	for f in generate.sh version-matrix.md verification.md; do
+		mv "$p/$f" "$BATS_TEST_TMPDIR/$f"
+		run hf check FEATURE=$F1
+		assert_failure
+		assert_line "check: $F1: $f: missing from the package"
+		assert_line "check: $F1: 1 of 7 files differ"
+		mv "$BATS_TEST_TMPDIR/$f" "$p/$f"
+	done
+}
+
+@test "an edited package file with an old mtime is seen by content, and FORCE=1 restores it" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	cp "$p/namespace.json" "$BATS_TEST_TMPDIR/ns"
+	sed -i 's/"greet"/"other"/' "$p/namespace.json"
+	touch -d 2020-01-01 "$p/namespace.json"
+	run hf handoff FEATURE=$F1
+	assert_failure
+	assert_output --partial "$p/namespace.json would change; not overwritten"
+	run hf handoff FEATURE=$F1 FORCE=1
+	assert_success
+	cmp "$BATS_TEST_TMPDIR/ns" "$p/namespace.json"
+	# The same after a restore that keeps old mtimes, as cp -a does.
+	sed -i 's/"greet"/"other"/' "$p/namespace.json"
+	cp -a "$p/namespace.json" "$BATS_TEST_TMPDIR/edited"
+	cp -a "$BATS_TEST_TMPDIR/edited" "$p/namespace.json"
+	run hf handoff FEATURE=$F1
+	assert_failure
+	assert_output --partial "$p/namespace.json would change; not overwritten"
+}
+
+@test "a feature file whose name is not UTF-8 verifies" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	printf 'x\n' >"kitty-specs/$F1/bad"$'\xff'".md"
+	commit_all . 1767312000
+	hf handoff FEATURE=$F1
+	grep -q '"path": "bad\\udcff.md"' "kitty-specs/$F1/handoff/artifact-tree.json"
+	commit_all . 1767398400
+	run hf verify FEATURE=$F1
+	assert_success
+}
+
+@test "no event log: a bootstrap event made again after FORCE=1 is not a rewritten history" {
+	local r="$BATS_TEST_TMPDIR/greet"
+	example_repo "$r"
+	cd "$r"
+	hf handoff FEATURE=$F2
+	commit_all . 1767312000
+	echo "more" >>"kitty-specs/$F2/spec.md"
+	commit_all . 1767398400
+	hf handoff FEATURE=$F2 FORCE=1
+	commit_all . 1767484800
+	run hf check FEATURE=$F2
+	assert_success
+	run hf verify FEATURE=$F2
+	assert_success
+	refute_output --partial "rewritten"
+}
+
+@test "symbolic links out of the repository: handoff refuses to write through one, verify refuses a linked package" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	mkdir "$BATS_TEST_TMPDIR/elsewhere"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" "$p"
+	commit_all . 1767312000
+	run hf handoff FEATURE=$F1
+	assert_failure
+	assert_output --partial "$p is a symbolic link; not writing the package through it"
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/elsewhere")" ]
+	# A package whose namespace.json, or whole directory, links to a copy
+	# outside the repository does not verify.
+	rm "$p"
+	hf handoff FEATURE=$F1
+	cp -R "$p" "$BATS_TEST_TMPDIR/copy"
+	rm "$p/namespace.json"
+	ln -s "$BATS_TEST_TMPDIR/copy/namespace.json" "$p/namespace.json"
+	commit_all . 1767398400
+	run hf verify FEATURE=$F1
+	assert_failure
+	assert_line --partial "namespace.json: a symbolic link leading out of the repository"
+	rm -r "$p"
+	ln -s "$BATS_TEST_TMPDIR/copy" "$p"
+	commit_all . 1767484800
+	run hf verify FEATURE=$F1
+	assert_failure
+	assert_line --partial "a symbolic link leading out of the repository"
+}
+
+@test "a forged verification note fails verify; with TEST_CMD, verify reruns the tests" {
+	local r="$BATS_TEST_TMPDIR/greet" p t
+	example_repo "$r"
+	cd "$r"
+	p="kitty-specs/$F1/handoff"
+	t='printf "1..2\nok 1 - greets Ada\nnot ok 2 - greets the world\n"'
+	hf handoff FEATURE=$F1 TEST_CMD="$t"
+	grep -q FAIL "$p/verification.md"
+	commit_all . 1767312000
+	run hf verify FEATURE=$F1 TEST_CMD="$t"
+	assert_success
+	sed -i s/FAIL/PASS/g "$p/verification.md"
+	commit_all . 1767398400
+	run --separate-stderr hf verify FEATURE=$F1
+	assert_failure
+	[[ "$stderr" == *"tapnote: "*"verification.md"* ]] || fail "$stderr"
+	# A note that agrees with itself but not with a new run of the tests.
+	git revert -q --no-edit HEAD
+	t2='printf "1..2\nnot ok 1 - greets Ada\nnot ok 2 - greets the world\n"'
+	run --separate-stderr hf verify FEATURE=$F1 TEST_CMD="$t2"
+	assert_failure
+	[[ "$stderr" == *"tapnote: "* ]] || fail "$stderr"
+}
