@@ -102,6 +102,7 @@ struct feat {
 	unsigned long tcseq;
 	int	 tcgraft, evgraft, scgraft;
 	int	 needsc;	/* the source commit is the log's to find */
+	int	 cached;	/* BUILD/F/in/ holds this tree's inputs */
 	/* The manifest at the source commit. */
 	struct obj man, pman;
 	const char *manpath;	/* of the manifest found, relative to top */
@@ -499,7 +500,8 @@ fetchtrees(void)
 
 	first = nobjs;
 	for (i = 0; i < nfeats; i++)
-		if (feats[i].tree.data != NULL && addobj(feats[i].tree.oid))
+		if (feats[i].tree.data != NULL && !feats[i].cached &&
+		    addobj(feats[i].tree.oid))
 			objs[nobjs - 1].o = feats[i].tree;
 	while (first < nobjs) {
 		last = nobjs;
@@ -529,6 +531,11 @@ fetchtrees(void)
 			    e.mode == 0120000) && addobj(e.oid))
 				catask("contents", e.oid);
 	}
+	/* Of a tree read before, only what names the mission. */
+	for (i = 0; i < nfeats; i++)
+		if (feats[i].cached && feats[i].meta[0] != '\0' &&
+		    addobj(feats[i].meta))
+			catask("contents", feats[i].meta);
 	ans = hf_calloc(catn + 1, sizeof(*ans));
 	catflush(ans);
 	for (k = last; k < nobjs; k++) {
@@ -746,6 +753,16 @@ mkset(const char *f, const char *var, const char *v)
 	hf_straddstr(&facts, " := ");
 	mkval(&facts, v);
 	hf_straddc(&facts, '\n');
+}
+
+/* The same for a path, dir then name; empty when dir is. */
+static void
+mkset2(const char *f, const char *var, const char *dir, const char *name)
+{
+	char *v = xasprintf("%s%s", dir, *dir ? name : "");
+
+	mkset(f, var, v);
+	free(v);
 }
 
 static void
@@ -1569,6 +1586,35 @@ shallowerr(struct feat *f, const char *oid)
 	    "in CI), or set SOURCE_COMMIT", f->dir, oid);
 }
 
+/*
+ * Whether BUILD/F/in/ holds the inputs of f's tree as it is at HEAD: the
+ * id of the tree they were written from is in tree.id, so a feature that
+ * did not change costs no reading of its files.
+ */
+static int
+uptodate(struct feat *f)
+{
+	struct hf_str s = { 0 };
+	char *p;
+	int ok;
+
+	p = xasprintf("%s/in/tree.id", f->build);
+	ok = readfile(p, &s, 128) == 0 && s.len == strlen(f->tree.oid) + 1 &&
+	    memcmp(s.s, f->tree.oid, s.len - 1) == 0;
+	free(p);
+	hf_strfree(&s);
+	p = xasprintf("%s/in/tree", f->build);
+	ok = ok && mtimeof(p) != -1;
+	free(p);
+	p = xasprintf("%s/in/events.jsonl", f->build);
+	ok = ok && (f->ev[0] == '\0' || mtimeof(p) != -1);
+	free(p);
+	p = xasprintf("%s/in/versions", f->build);
+	ok = ok && (f->pins[0] == '\0' || mtimeof(p) != -1);
+	free(p);
+	return ok;
+}
+
 /* The git side: every object of every feature, then the log. */
 static void
 probegit(const char *repo)
@@ -1625,6 +1671,16 @@ probegit(const char *repo)
 		f->pscobj = *psc;
 	}
 	free(ans);
+	for (i = 0; i < nfeats; i++) {
+		struct feat *f = &feats[i];
+
+		if (f->tree.data == NULL)
+			continue;
+		toplevel(&f->tree, "meta.json", f->meta);
+		toplevel(&f->tree, "status.events.jsonl", f->ev);
+		toplevel(&f->tree, "versions", f->pins);
+		f->cached = uptodate(f);
+	}
 	fetchtrees();
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
@@ -1632,9 +1688,6 @@ probegit(const char *repo)
 
 		if (f->tree.data == NULL)
 			continue;
-		toplevel(&f->tree, "meta.json", f->meta);
-		toplevel(&f->tree, "status.events.jsonl", f->ev);
-		toplevel(&f->tree, "versions", f->pins);
 		b = f->meta[0] ? findobj(f->meta) : NULL;
 		f->mission = par[P_MISSION] ? hf_strdup(par[P_MISSION]) :
 		    b ? missionof(b->data, b->len) : NULL;
@@ -1749,7 +1802,9 @@ copyin(struct feat *f, const char *oid, const char *name,
 		mkset(f->name, var, "");
 		return;
 	}
-	if (isgit && (b = findobj(oid)) != NULL) {
+	if (isgit) {
+		if ((b = findobj(oid)) == NULL)
+			hf_die(HF_EUSAGE, "git cat-file: blob %s not read", oid);
 		putin(f, inname, b->data, b->len, var);
 		return;
 	}
@@ -1827,16 +1882,31 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		putin(f, "manifest.yaml", f->man.data, f->man.len, "manifest");
 		mkset(f->name, "manifest_rel", "");
 	}
-	if (isgit) {
+	if (f->cached) {
+		/* The tree is as when these were written. */
+		p = xasprintf("%s/in/", f->build);
+		mkset2(f->name, "tree", p, "tree");
+		mkset(f->name, "files", "");
+		mkset2(f->name, "events", f->ev[0] ? p : "", "events.jsonl");
+		mkset2(f->name, "pins", f->pins[0] ? p : "", "versions");
+		free(p);
+	} else if (isgit) {
 		emittree(&st, &f->tree, &pre);
 		putin(f, "tree", st.s ? st.s : "", st.len, "tree");
 		mkset(f->name, "files", "");
+		copyin(f, f->ev, "status.events.jsonl", "events.jsonl",
+		    "events");
+		copyin(f, f->pins, "versions", "versions", "pins");
+		p = xasprintf("%s\n", f->tree.oid);
+		putin(f, "tree.id", p, strlen(p), NULL);
+		free(p);
 	} else {
 		mkset(f->name, "tree", "");
 		putin(f, "files", f->files, f->fileslen, "files");
+		copyin(f, f->ev, "status.events.jsonl", "events.jsonl",
+		    "events");
+		copyin(f, f->pins, "versions", "versions", "pins");
 	}
-	copyin(f, f->ev, "status.events.jsonl", "events.jsonl", "events");
-	copyin(f, f->pins, "versions", "versions", "pins");
 	if (f->pinned) {
 		mkset(f->name, "p_sc", f->p_sc);
 		mkset(f->name, "p_branch", f->p_branch);

@@ -537,3 +537,27 @@ line"
 	assert_equal "$(fact "$o/f.mk" hf_${f}_scope)" outer
 	cmp "$m" "$o/b/$f/in/manifest.yaml"
 }
+
+@test "fixture: a later run rewrites the inputs of the feature that changed, and only those" {
+	local r="$BATS_TEST_TMPDIR/r" f
+	fixture "$r"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" -a REPO="$r"
+	touch -d @1 "$BATS_TEST_TMPDIR"/b/*/in/*
+	printf 'more\n' >>"$r/kitty-specs/$SLUG/status.events.jsonl"
+	commit_all "$r" $((T0 + 900))
+	rm "$BATS_TEST_TMPDIR/b/001-no-events/in/tree"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" -a REPO="$r"
+	for f in 001-no-events "$SLUG"; do
+		gitstream "$r" "kitty-specs/$f" | cmp - "$BATS_TEST_TMPDIR/b/$f/in/tree"
+	done
+	git -C "$r" show "HEAD:kitty-specs/$SLUG/status.events.jsonl" |
+	    cmp - "$BATS_TEST_TMPDIR/b/$SLUG/in/events.jsonl"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${SLUG}_t_ev)" 2026-01-01T00:15:00Z
+	run sh -c 'cd "$1" && find . -type f -newermt @2 ! -name lock | sort' sh "$BATS_TEST_TMPDIR/b"
+	assert_output - <<EOF
+./001-no-events/in/tree
+./$SLUG/in/events.jsonl
+./$SLUG/in/tree
+./$SLUG/in/tree.id
+EOF
+}
