@@ -13,20 +13,55 @@
  * directory under REPO/kitty-specs/ is probed instead of FEATURE, OUT
  * being each feature's handoff/.
  *
- * FACTS.mk receives make assignments (values escaped for make):
- *	HF_FEATURES	features whose name is a good slug, sorted bytewise
- *	HF_SKIPPED	directories whose name is not (bytes outside the slug
- *			set shown as _), and hf_skip_NAME, the reason
- *	HF_WATCH	files whose modification means the facts may change
+ * FACTS.mk receives make assignments (values escaped for make: '$' as
+ * "$$", '#' as "\#"):
+ *	HF_FEATURES	every feature whose name is a good slug, sorted
+ *			bytewise, those with an error included
+ *	HF_SKIPPED	directories whose name is not, bytes outside the slug
+ *			set written '_'; hf_skip_NAME holds the reason
+ *	HF_WATCH	files whose modification means the facts may have
+ *			changed: git's HEAD, logs/HEAD, packed-refs, the
+ *			branch's ref, config (without PROJECT_SCOPE_ID), and
+ *			each OUT/namespace.json, those that exist
  * and for each feature F of HF_FEATURES either hf_F_error (one line; then
- * nothing else of F is set) or hf_F_dir, _out, _sc, _branch, _scope,
- * _mission, _tree_commit, _t_man, _t_tree, _t_ev, _t_ns, _manifest,
- * _manifest_rel, _tree, _files, _events, _pins, and, when OUT holds a
- * namespace.json, the pinned facts _p_sc, _p_branch, _p_scope, _p_step,
- * _p_mission, _p_t_man, _p_t_tree, _p_t_ns, _p_t_ev, _p_tree_commit and
- * _p_manifest.  The inputs are written under BUILD/F/in/ (manifest.yaml,
- * tree or files, events.jsonl, versions, p_manifest.yaml), each file only
- * when its content changes, while holding flock(2) on BUILD/F/lock.
+ * nothing else of F is set) or
+ *	hf_F_dir	the feature directory relative to REPO
+ *	hf_F_out	OUT
+ *	hf_F_sc, _branch, _scope, _mission
+ *	hf_F_tree_commit the last commit that touched F outside handoff/
+ *			(empty outside git)
+ *	hf_F_t_man, _t_tree, _t_ev, _t_ns
+ *			times as YYYY-MM-DDTHH:MM:SSZ
+ *	hf_F_manifest	BUILD/F/in/manifest.yaml, or the MANIFEST file
+ *	hf_F_manifest_rel MANIFEST relative to REPO when given, else empty
+ *	hf_F_tree	BUILD/F/in/tree, the object stream treehash -g reads
+ *			(git), or empty
+ *	hf_F_files	BUILD/F/in/files, NUL-separated paths relative to
+ *			the feature directory for treehash -0 (outside git),
+ *			or empty
+ *	hf_F_events	BUILD/F/in/events.jsonl, or empty without an event log
+ *	hf_F_pins	BUILD/F/in/versions, or empty
+ * and, when OUT holds a namespace.json, the pinned facts hf_F_p_sc,
+ * _p_branch, _p_scope, _p_step, _p_mission, _p_t_man, _p_t_tree, _p_t_ns,
+ * _p_t_ev, _p_tree_commit and _p_manifest (the manifest at the pinned
+ * commit: BUILD/F/in/manifest.yaml when it is the same,
+ * BUILD/F/in/p_manifest.yaml otherwise).
+ *
+ * Each file under BUILD/F/in/ is written only when its content changes
+ * (through a temporary file and a rename), while holding flock(2) on
+ * BUILD/F/lock; BUILD/F/in/tree.id records the tree they come from, so
+ * that an unchanged feature is not read again.  FACTS.mk is written the
+ * same way, and not at all when the probe fails.
+ *
+ * The source commit is SOURCE_COMMIT, else the one pinned in
+ * OUT/namespace.json, else the newest commit that touched the feature
+ * directory outside handoff/ or the mission's manifest under any directory
+ * of MANIFEST_PATH (or a MANIFEST in the work tree).  A commit found at a
+ * shallow clone's boundary, or a pinned one the clone lacks, is an error
+ * that says to fetch the history.  The branch is SOURCE_BRANCH, else
+ * HEAD's, else (HEAD detached) the pinned one.  Outside git, SOURCE_COMMIT
+ * and SOURCE_BRANCH (or the pinned ones) are needed, and file modification
+ * times stand in for commit times.
  *
  * Git is asked through argument vectors, never a shell: one rev-parse,
  * one config (only without PROJECT_SCOPE_ID), one cat-file
@@ -661,22 +696,24 @@ readfile(const char *path, struct hf_str *s, size_t max)
 	return 0;
 }
 
+/* mkdir -p: the directory itself first, its parents only when missing. */
 static void
 mkdirs(const char *path)
 {
-	char *p = hf_strdup(path), *q;
+	char *p, *q;
 
-	for (q = p + 1; *q != '\0'; q++) {
-		if (*q != '/')
-			continue;
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return;
+	if (errno != ENOENT)
+		hf_dieio("%s", path);
+	p = hf_strdup(path);
+	if ((q = strrchr(p, '/')) != NULL && q != p) {
 		*q = '\0';
-		if (mkdir(p, 0777) == -1 && errno != EEXIST)
-			hf_dieio("%s", p);
-		*q = '/';
+		mkdirs(p);
 	}
-	if (mkdir(p, 0777) == -1 && errno != EEXIST)
-		hf_dieio("%s", p);
 	free(p);
+	if (mkdir(path, 0777) == -1 && errno != EEXIST)
+		hf_dieio("%s", path);
 }
 
 /*
@@ -1231,21 +1268,54 @@ struct q {
 	long long t;
 	unsigned long seq;	/* where in the walk: lower is newer */
 	int	 graft;
+	unsigned hits;		/* of the commit read: its blocks naming it */
+	unsigned block;		/* the last of them */
 };
+
+/* The commit git log is telling of. */
+struct logc {
+	char	 oid[65];
+	long long t;
+	unsigned long seq;
+	unsigned parents, block;
+	int	 graft;
+};
+
+/*
+ * The commit c is read whole: it touched each question's path that it
+ * named in the diff against every one of its parents.
+ */
+static void
+settle(struct q *qs, size_t nq, const struct logc *c, size_t *open)
+{
+	size_t i;
+
+	for (i = 0; i < nq; i++) {
+		if (qs[i].oid[0] == '\0' && c->oid[0] != '\0' &&
+		    qs[i].hits >= (c->parents > 1 ? c->parents : 1)) {
+			strcpy(qs[i].oid, c->oid);
+			qs[i].t = c->t;
+			qs[i].seq = c->seq;
+			qs[i].graft = c->graft;
+			*open -= qs[i].need;
+		}
+		qs[i].hits = 0;
+		qs[i].block = 0;
+	}
+}
 
 static void
 gitlog(void)
 {
 	struct q *qs = NULL;
-	size_t nq = 0, open, i, k, argc = 0;
+	size_t nq = 0, open, i, k, argc = 0, nfixed;
 	char **argv;
 	struct proc p;
 	struct hf_str s = { 0 };
-	size_t rpos = 0, hlen;
-	char cur[65] = "", *rec, *end, *name, *ds;
-	long long ct = 0;
-	int graft = 0, stop = 0, have = 0;
-	unsigned long seq = 0;
+	size_t rpos = 0;
+	char *rec, *end, *name, *ds;
+	struct logc c = { 0 };
+	int stop = 0;
 	ssize_t n;
 	char *mp;
 
@@ -1286,12 +1356,14 @@ gitlog(void)
 	argv[argc++] = "-C";
 	argv[argc++] = top;
 	argv[argc++] = "log";
-	argv[argc++] = "--format=%x01%H %ct %D";
+	argv[argc++] = "--format=%x01%H %ct%x02%P%x02%D";
 	argv[argc++] = "--name-only";
+	argv[argc++] = "-m";
 	argv[argc++] = "-z";
 	argv[argc++] = "--no-renames";
 	argv[argc++] = "HEAD";
 	argv[argc++] = "--";
+	nfixed = argc;
 	/*
 	 * Directories are given whole and handoff/ is left out of the names
 	 * read: an exclude pathspec per feature makes git's walk several
@@ -1319,7 +1391,12 @@ gitlog(void)
 	 */
 	for (i = 0, open = 0; i < nq; i++)
 		open += qs[i].need;
-	/* Records: \001 "H ct D" NUL LF, then names each ending in NUL. */
+	/*
+	 * Records: \001 "H ct" \002 "P" \002 "D" NUL LF, then the names,
+	 * each ending in NUL.  A merge comes once for each parent it differs
+	 * from (-m), and touched a path, as git log -- PATH counts it, only
+	 * when it differs there from every parent.
+	 */
 	while (!stop) {
 		hf_strreserve(&s, 65536);
 		n = read(p.out, s.s + s.len, s.cap - s.len - 1);
@@ -1327,54 +1404,64 @@ gitlog(void)
 			continue;
 		if (n == -1)
 			hf_dieio("read from git log");
-		if (n == 0)
+		if (n == 0) {
+			settle(qs, nq, &c, &open);
 			break;
+		}
 		s.len += (size_t)n;
 		for (;;) {
 			rec = s.s + rpos;
 			end = memchr(rec, '\0', s.len - rpos);
 			if (end == NULL)
 				break;
+			rpos = (size_t)(end - s.s) + 1;
 			if (*rec == '\001') {
 				rec++;
-				hlen = (size_t)(end - rec);
-				if (hlen < (size_t)oidhex + 2)
+				if ((size_t)(end - rec) < (size_t)oidhex + 4 ||
+				    rec[oidhex] != ' ')
 					hf_die(HF_EUSAGE, "git log: "
 					    "unexpected output");
-				memcpy(cur, rec, (size_t)oidhex);
-				cur[oidhex] = '\0';
-				ct = strtoll(rec + oidhex + 1, &ds, 10);
-				*end = '\0';
-				graft = strstr(ds, "grafted") != NULL;
-				have = 1;
-				seq++;
-				rpos = (size_t)(end - s.s) + 1;
+				if (strncmp(rec, c.oid, (size_t)oidhex) != 0) {
+					settle(qs, nq, &c, &open);
+					if (open == 0)
+						break;
+					memcpy(c.oid, rec, (size_t)oidhex);
+					c.oid[oidhex] = '\0';
+					c.t = strtoll(rec + oidhex + 1, &ds, 10);
+					c.parents = 0;
+					for (ds++; *ds != '\002' && *ds != '\0';
+					    ds++)
+						if (ds[-1] == '\002' ||
+						    ds[-1] == ' ')
+							c.parents++;
+					c.graft = strstr(ds, "grafted") != NULL;
+					c.seq++;
+					c.block = 0;
+				}
+				c.block++;
 				continue;
 			}
 			name = rec;
 			if (*name == '\n')
 				name++;
-			rpos = (size_t)(end - s.s) + 1;
-			if (!have || *name == '\0')
+			if (c.oid[0] == '\0' || *name == '\0')
 				continue;
 			for (i = 0; i < nq; i++) {
 				size_t pl = strlen(qs[i].path);
 
-				if (qs[i].oid[0] != '\0')
+				if (qs[i].oid[0] != '\0' ||
+				    qs[i].block == c.block)
 					continue;
 				if (qs[i].dir ? strncmp(name, qs[i].path, pl)
 				    != 0 || strncmp(name + pl, "handoff/", 8)
 				    == 0 : strcmp(name, qs[i].path) != 0)
 					continue;
-				strcpy(qs[i].oid, cur);
-				qs[i].t = ct;
-				qs[i].seq = seq;
-				qs[i].graft = graft;
-				open -= qs[i].need;
+				qs[i].block = c.block;
+				qs[i].hits++;
 			}
-			if (open == 0 && nq > 0)
-				stop = 1;
 		}
+		if (open == 0)
+			stop = 1;
 		/* Keep the buffer small: drop what was read. */
 		if (rpos > 0 && rpos == s.len) {
 			s.len = 0;
@@ -1446,7 +1533,7 @@ gitlog(void)
 	for (i = 0; i < nq; i++)
 		free(qs[i].path);
 	free(qs);
-	for (i = 10; i < argc; i++)
+	for (i = nfixed; i < argc; i++)
 		free(argv[i]);
 	free(argv);
 	hf_strfree(&s);

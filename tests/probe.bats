@@ -499,11 +499,12 @@ line"
 	treehash -g -T 2026-01-01T00:00:00Z "$BATS_TEST_TMPDIR/b/$SLUG/in/tree" >/dev/null
 }
 
-@test "fixture: a feature changed on a merged branch: the commits plain git names" {
+@test "fixture: features changed on a merged branch, and on both sides: the commits plain git names" {
 	local r="$BATS_TEST_TMPDIR/r" f=001-no-events
 	fixture "$r"
 	git -C "$r" checkout -q -b side
 	printf 'side\n' >"$r/kitty-specs/$f/side.md"
+	printf 'side\n' >"$r/kitty-specs/$SLUG/side.md"
 	commit_all "$r" $((T0 + 600))
 	git -C "$r" checkout -q main
 	printf 'main\n' >"$r/kitty-specs/$SLUG/main.md"
@@ -516,6 +517,10 @@ line"
 	expect_feature "$r" "$BATS_TEST_TMPDIR/a.mk" "$SLUG"
 	assert_equal "$(fact "$BATS_TEST_TMPDIR/a.mk" hf_${f}_tree_commit)" \
 	    "$(git -C "$r" rev-parse side)"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/a.mk" hf_${SLUG}_tree_commit)" \
+	    "$(git -C "$r" rev-parse HEAD)"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/1.mk" -B "$BATS_TEST_TMPDIR/b1" REPO="$r" FEATURE=$SLUG
+	expect_feature "$r" "$BATS_TEST_TMPDIR/1.mk" "$SLUG"
 }
 
 @test "fixture: REPO below the top of the work tree, with a space; the source commit follows the manifest" {
