@@ -84,6 +84,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -561,16 +562,13 @@ fetchtrees(void)
 	last = nobjs;
 	for (k = 0; k < last; k++) {
 		pos = 0;
+		if (strcmp(objs[k].o.type, "tree") != 0)
+			continue;
 		while (nextent(&objs[k].o, &pos, &e))
 			if (((e.mode & 0170000) == 0100000 ||
 			    e.mode == 0120000) && addobj(e.oid))
 				catask("contents", e.oid);
 	}
-	/* Of a tree read before, only what names the mission. */
-	for (i = 0; i < nfeats; i++)
-		if (feats[i].cached && feats[i].meta[0] != '\0' &&
-		    addobj(feats[i].meta))
-			catask("contents", feats[i].meta);
 	ans = hf_calloc(catn + 1, sizeof(*ans));
 	catflush(ans);
 	for (k = last; k < nobjs; k++) {
@@ -1673,6 +1671,14 @@ shallowerr(struct feat *f, const char *oid)
 	    "in CI), or set SOURCE_COMMIT", f->dir, oid);
 }
 
+static void *
+logthread(void *arg)
+{
+	(void)arg;
+	gitlog();
+	return NULL;
+}
+
 /*
  * Whether BUILD/F/in/ holds the inputs of f's tree as it is at HEAD: the
  * id of the tree they were written from is in tree.id, so a feature that
@@ -1711,6 +1717,8 @@ probegit(const char *repo)
 	struct obj *ans;
 	size_t i, k, n;
 	char *name;
+	pthread_t logth;
+	int e;
 
 	spawn(&cat, argv, 1, 0);
 	/* The HEAD commit, each feature's tree, each pinned commit. */
@@ -1767,8 +1775,15 @@ probegit(const char *repo)
 		toplevel(&f->tree, "status.events.jsonl", f->ev);
 		toplevel(&f->tree, "versions", f->pins);
 		f->cached = uptodate(f);
+		if (f->meta[0] != '\0' && addobj(f->meta))
+			catask("contents", f->meta);
 	}
-	fetchtrees();
+	ans = hf_calloc(catn + 1, sizeof(*ans));
+	n = nobjs - catn;
+	catflush(ans);
+	for (k = n; k < nobjs; k++)
+		objs[k].o = ans[k - n];
+	free(ans);
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
 		struct obj *b;
@@ -1776,6 +1791,7 @@ probegit(const char *repo)
 		if (f->tree.data == NULL)
 			continue;
 		b = f->meta[0] ? findobj(f->meta) : NULL;
+		b = b != NULL && b->data != NULL ? b : NULL;
 		f->mission = par[P_MISSION] ? hf_strdup(par[P_MISSION]) :
 		    b ? missionof(b->data, b->len) : NULL;
 		if (f->mission == NULL)
@@ -1785,7 +1801,19 @@ probegit(const char *repo)
 			    "is not a mission name; set MISSION", f->dir,
 			    f->mission);
 	}
-	gitlog();
+	/*
+	 * The log walks the history while cat-file reads the trees: the two
+	 * largest pieces of work, side by side.
+	 */
+	if ((e = pthread_create(&logth, NULL, logthread, NULL)) != 0) {
+		errno = e;
+		hf_dieio("pthread_create");
+	}
+	fetchtrees();
+	if ((e = pthread_join(logth, NULL)) != 0) {
+		errno = e;
+		hf_dieio("pthread_join");
+	}
 	/* What the log found, and the manifest at each source commit. */
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
