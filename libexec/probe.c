@@ -124,7 +124,6 @@ struct feat {
 	char	*name;		/* the slug */
 	char	*dir;		/* relative to REPO */
 	char	*fdpath;	/* as the current directory reaches it */
-	char	*gdir;		/* relative to the top of the work tree */
 	char	*out;
 	char	*err;
 	char	*build;		/* BUILD/name */
@@ -141,7 +140,6 @@ struct feat {
 	int	 cached;	/* BUILD/F/in/ holds this tree's inputs */
 	/* The manifest at the source commit. */
 	struct obj man, pman;
-	const char *manpath;	/* of the manifest found, relative to top */
 	int	 manathead;
 	/* Pinned in OUT/namespace.json. */
 	int	 pinned;
@@ -149,7 +147,6 @@ struct feat {
 	char	*p_t_man, *p_t_tree, *p_t_ns, *p_t_ev;
 	int	 p_hastc;
 	struct obj pscobj;
-	long long ptime;	/* outside git: newest file time */
 	char	*files;		/* outside git: the NUL-separated list */
 	size_t	 fileslen;
 	char	*manfile;	/* outside git, or MANIFEST */
@@ -163,7 +160,6 @@ static struct hf_str skiplines;
 /* What rev-parse told, or nothing outside git. */
 static char *top, *prefix, *gitdir, *commondir, *branch;
 static int allmode, isgit, shallow, oidhex = 40;
-static char headoid[65];
 static char *repoabs;
 static char *mpath[16];
 static size_t nmpath;
@@ -216,6 +212,8 @@ static void
 spawn(struct proc *p, char *const argv[], int wantin, int quiet)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def;
 	int o[2], i[2] = { -1, -1 }, e;
 
 	if (pipe(o) == -1 || (wantin && pipe(i) == -1))
@@ -236,7 +234,14 @@ spawn(struct proc *p, char *const argv[], int wantin, int quiet)
 	if (quiet)
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
 		    O_WRONLY, 0);
-	e = posix_spawnp(&p->pid, argv[0], &fa, NULL, argv, environ);
+	/* The probe ignores SIGPIPE; git gets it back, and stops by it. */
+	posix_spawnattr_init(&at);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+	e = posix_spawnp(&p->pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0) {
 		errno = e;
@@ -1324,14 +1329,14 @@ gitlog(void)
 			continue;
 		qs = hf_reallocarray(qs, nq + 2 + nmpath, sizeof(*qs));
 		memset(&qs[nq], 0, sizeof(*qs));
-		qs[nq].path = xasprintf("%s%s/", prefix, f->gdir);
+		qs[nq].path = xasprintf("%s%s/", prefix, f->dir);
 		qs[nq].need = 1;
 		qs[nq++].dir = 1;
 		if (f->ev[0] != '\0') {
 			memset(&qs[nq], 0, sizeof(*qs));
 			qs[nq].need = 1;
 			qs[nq++].path = xasprintf("%s%s/status.events.jsonl",
-			    prefix, f->gdir);
+			    prefix, f->dir);
 		}
 		if (!f->needsc)
 			continue;
@@ -1483,7 +1488,7 @@ gitlog(void)
 			char *want;
 			struct q *q = &qs[k];
 
-			want = xasprintf("%s%s/", prefix, f->gdir);
+			want = xasprintf("%s%s/", prefix, f->dir);
 			if (q->dir && strcmp(q->path, want) == 0) {
 				strcpy(f->tc, q->oid);
 				f->tct = q->t;
@@ -1492,7 +1497,7 @@ gitlog(void)
 			}
 			free(want);
 			want = xasprintf("%s%s/status.events.jsonl", prefix,
-			    f->gdir);
+			    f->dir);
 			if (!q->dir && strcmp(q->path, want) == 0) {
 				strcpy(f->evc, q->oid);
 				f->evct = q->t;
@@ -1736,7 +1741,6 @@ probegit(const char *repo)
 	if (ans[0].data == NULL || strcmp(ans[0].type, "commit") != 0)
 		hf_die(HF_EDATA, "REPO=%s: no commit at HEAD; commit the "
 		    "feature first (or set REPO)", repo);
-	strcpy(headoid, ans[0].oid);
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
 		struct obj *t = &ans[1 + 3 * i], *sc = t + 1, *psc = t + 2;
@@ -1863,7 +1867,6 @@ probegit(const char *repo)
 			if (f->man.data == NULL && ans[n].data != NULL &&
 			    strcmp(ans[n].type, "blob") == 0) {
 				f->man = ans[n];
-				f->manpath = mpath[k];
 			}
 			if (ans[n + 1].data != NULL)
 				f->manathead = 1;
@@ -2088,6 +2091,8 @@ main(int argc, char *argv[])
 	size_t j;
 
 	hf_setprogname(argv[0]);
+	/* A git that ends early is an error said in words, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	while ((c = getopt(argc, argv, "o:B:ah")) != -1) {
 		switch (c) {
 		case 'o':
@@ -2159,7 +2164,6 @@ main(int argc, char *argv[])
 	for (j = 0; j < nfeats; j++) {
 		struct feat *f = &feats[j];
 
-		f->gdir = f->dir;
 		f->build = joinpath(build, f->name);
 		readpinned(f);
 		if (par[P_SC])
