@@ -1084,7 +1084,7 @@ readpinned(struct feat *f)
 	if ((j = cJSON_ParseWithLength(s.s, s.len)) == NULL ||
 	    !cJSON_IsObject(j)) {
 		ferr(f, "OUT=%s: namespace.json is not a JSON object; remove "
-		    "it, or set SOURCE_COMMIT", f->out);
+		    "it, or set OUT", f->out);
 		cJSON_Delete(j);
 		hf_strfree(&s);
 		return;
@@ -1096,7 +1096,7 @@ readpinned(struct feat *f)
 	f->p_mission = jstr(j, "mission_key");
 	f->p_t_ns = jstr(j, "generated_at");
 	cJSON_Delete(j);
-	if (f->p_sc == NULL || hf_badcommit(f->p_sc))
+	if (par[P_SC] == NULL && (f->p_sc == NULL || hf_badcommit(f->p_sc)))
 		ferr(f, "OUT=%s: namespace.json's source_commit is not a "
 		    "full commit id; set SOURCE_COMMIT", f->out);
 	p = joinpath(f->out, "artifact-manifest.json");
@@ -1844,8 +1844,10 @@ probegit(const char *repo)
 			    f->mission, MANIFEST_NAME);
 			catask("info", name);
 			free(name);
+			/* A pinned commit not here has no manifest. */
 			name = xasprintf("%s:%s%s/%s/%s", f->pscobj.data ?
-			    f->p_sc : f->sc, prefix, mpath[k],
+			    f->p_sc : "0000000000000000000000000000000000000000",
+			    prefix, mpath[k],
 			    f->p_mission && hf_badmission(f->p_mission) == NULL ?
 			    f->p_mission : f->mission, MANIFEST_NAME);
 			catask("contents", name);

@@ -566,3 +566,48 @@ line"
 ./$SLUG/in/tree.id
 EOF
 }
+
+@test "fixture: a committed package's pinned facts, and its errors" {
+	local r="$BATS_TEST_TMPDIR/r" f=001-no-events o sc
+	fixture "$r"
+	o="$r/kitty-specs/$f/handoff"
+	mkdir "$o"
+	sc=$(git -C "$r" rev-parse HEAD~1)
+	printf '{\n  "schema_version": "1",\n  "project_scope_id": "proj",\n  "feature_slug": "%s",\n  "source_branch": "rel",\n  "source_commit": "%s",\n  "mission_key": "software-dev",\n  "manifest_version": "1",\n  "step_id": "plan",\n  "generated_at": "2026-01-02T00:00:00Z"\n}\n' \
+	    "$f" "$sc" >"$o/namespace.json"
+	printf '{"captured_at": "2026-01-01T00:00:01Z"}\n' >"$o/artifact-manifest.json"
+	printf '{"tree_commit": "x", "captured_at": "2026-01-01T00:00:02Z"}\n' >"$o/artifact-tree.json"
+	printf '{"actor":"a","at":"2026-01-01T00:00:03Z","event_type":"handoff_package_created"}\n' >"$o/events.jsonl"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	run grep "^hf_${f}_\(sc\|p_[a-z_]*\) :=" "$BATS_TEST_TMPDIR/f.mk"
+	assert_output - <<EOF
+hf_${f}_sc := $sc
+hf_${f}_p_sc := $sc
+hf_${f}_p_branch := rel
+hf_${f}_p_scope := proj
+hf_${f}_p_step := plan
+hf_${f}_p_mission := software-dev
+hf_${f}_p_t_man := 2026-01-01T00:00:01Z
+hf_${f}_p_t_tree := 2026-01-01T00:00:02Z
+hf_${f}_p_t_ns := 2026-01-02T00:00:00Z
+hf_${f}_p_t_ev := 2026-01-01T00:00:03Z
+hf_${f}_p_tree_commit := $(git -C "$r" rev-parse HEAD)
+hf_${f}_p_manifest := $BATS_TEST_TMPDIR/b/$f/in/manifest.yaml
+EOF
+	sed -i "s/$sc/0123456789abcdef0123456789abcdef01234567/" "$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "SOURCE_COMMIT=0123456789abcdef0123456789abcdef01234567 is not in this repository; fetch it, set SOURCE_COMMIT to re-pin, or set MANIFEST to the manifest file"
+	printf 'not json' >"$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "OUT=$o: namespace.json is not a JSON object; remove it, or set OUT"
+	printf '{"source_commit": "HEAD"}' >"$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "OUT=$o: namespace.json's source_commit is not a full commit id; set SOURCE_COMMIT"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f \
+	    SOURCE_COMMIT="$sc"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" ""
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_sc)" "$sc"
+}
