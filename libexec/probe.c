@@ -15,22 +15,58 @@
  * directory under REPO/kitty-specs/ is probed instead of FEATURE, OUT
  * being each feature's handoff/.
  *
- * FACTS.mk receives make assignments (values escaped for make):
- *	HF_FEATURES	features whose name is a good slug, sorted bytewise
- *	HF_SKIPPED	directories whose name is not (bytes outside the slug
- *			set shown as _), and hf_skip_NAME, the reason
+ * FACTS.mk receives make assignments (values escaped for make: '$' as
+ * "$$", '#' as "\#"):
  *	HF_FACTS_KEY	the KEY parameter
  *	HF_HEAD		the commit at HEAD
- *	HF_WATCH	files whose modification means the facts may change
+ *	HF_FEATURES	every feature whose name is a good slug, sorted
+ *			bytewise, those with an error included
+ *	HF_SKIPPED	directories whose name is not, bytes outside the slug
+ *			set written '_'; hf_skip_NAME holds the reason
+ *	HF_WATCH	files whose modification means the facts may have
+ *			changed: git's HEAD, logs/HEAD, packed-refs, the
+ *			branch's ref, config (without PROJECT_SCOPE_ID), and
+ *			the JSON files and event log of each OUT, those that
+ *			exist
  * and for each feature F of HF_FEATURES either hf_F_error (one line; then
- * nothing else of F is set) or hf_F_dir, _out, _sc, _branch, _scope,
- * _mission, _tree_commit, _t_man, _t_tree, _t_ev, _t_ns, _manifest,
- * _manifest_rel, _tree, _files, _events, _pins, and, when OUT holds a
- * namespace.json, the pinned facts _p_sc, _p_branch, _p_scope, _p_step,
- * _p_mission, _p_t_man, _p_t_tree, _p_t_ns, _p_t_ev, _p_tree_commit and
- * _p_manifest.  The inputs are written under BUILD/F/in/ (manifest.yaml,
- * tree or files, events.jsonl, versions, p_manifest.yaml), each file only
- * when its content changes, while holding flock(2) on BUILD/F/lock.
+ * nothing else of F is set) or
+ *	hf_F_dir	the feature directory relative to REPO
+ *	hf_F_out	OUT
+ *	hf_F_sc, _branch, _scope, _mission
+ *	hf_F_tree_commit the last commit that touched F outside handoff/
+ *			(empty outside git)
+ *	hf_F_t_man, _t_tree, _t_ev, _t_ns
+ *			times as YYYY-MM-DDTHH:MM:SSZ
+ *	hf_F_manifest	BUILD/F/in/manifest.yaml, or the MANIFEST file
+ *	hf_F_manifest_rel MANIFEST relative to REPO when given, else empty
+ *	hf_F_tree	BUILD/F/in/tree, the object stream treehash -g reads
+ *			(git), or empty
+ *	hf_F_files	BUILD/F/in/files, NUL-separated paths relative to
+ *			the feature directory for treehash -0 (outside git),
+ *			or empty
+ *	hf_F_events	BUILD/F/in/events.jsonl, or empty without an event log
+ *	hf_F_pins	BUILD/F/in/versions, or empty
+ * and, when OUT holds a namespace.json, the pinned facts hf_F_p_sc,
+ * _p_branch, _p_scope, _p_step, _p_mission, _p_t_man, _p_t_tree, _p_t_ns,
+ * _p_t_ev, _p_tree_commit and _p_manifest (the manifest at the pinned
+ * commit: BUILD/F/in/manifest.yaml when it is the same,
+ * BUILD/F/in/p_manifest.yaml otherwise).
+ *
+ * Each file under BUILD/F/in/ is written only when its content changes
+ * (through a temporary file and a rename), while holding flock(2) on
+ * BUILD/F/lock; BUILD/F/in/tree.id records the tree they come from, so
+ * that an unchanged feature is not read again.  FACTS.mk is written the
+ * same way, and not at all when the probe fails.
+ *
+ * The source commit is SOURCE_COMMIT, else the one pinned in
+ * OUT/namespace.json, else the newest commit that touched the feature
+ * directory outside handoff/ or the mission's manifest under any directory
+ * of MANIFEST_PATH (or a MANIFEST in the work tree).  A commit found at a
+ * shallow clone's boundary, or a pinned one the clone lacks, is an error
+ * that says to fetch the history.  The branch is SOURCE_BRANCH, else
+ * HEAD's, else (HEAD detached) the pinned one.  Outside git, SOURCE_COMMIT
+ * and SOURCE_BRANCH (or the pinned ones) are needed, and file modification
+ * times stand in for commit times.
  *
  * Git is asked through argument vectors, never a shell: one rev-parse,
  * one config (only without PROJECT_SCOPE_ID), one cat-file
@@ -53,6 +89,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -92,7 +129,6 @@ struct feat {
 	char	*name;		/* the slug */
 	char	*dir;		/* relative to REPO */
 	char	*fdpath;	/* as the current directory reaches it */
-	char	*gdir;		/* relative to the top of the work tree */
 	char	*out;
 	char	*err;
 	char	*build;		/* BUILD/name */
@@ -106,9 +142,9 @@ struct feat {
 	unsigned long tcseq;
 	int	 tcgraft, evgraft, scgraft;
 	int	 needsc;	/* the source commit is the log's to find */
+	int	 cached;	/* BUILD/F/in/ holds this tree's inputs */
 	/* The manifest at the source commit. */
 	struct obj man, pman;
-	const char *manpath;	/* of the manifest found, relative to top */
 	int	 manathead;
 	/* Pinned in OUT/namespace.json. */
 	int	 pinned;
@@ -116,7 +152,6 @@ struct feat {
 	char	*p_t_man, *p_t_tree, *p_t_ns, *p_t_ev;
 	int	 p_hastc;
 	struct obj pscobj;
-	long long ptime;	/* outside git: newest file time */
 	char	*files;		/* outside git: the NUL-separated list */
 	size_t	 fileslen;
 	char	*manfile;	/* outside git, or MANIFEST */
@@ -130,7 +165,6 @@ static struct hf_str skiplines;
 /* What rev-parse told, or nothing outside git. */
 static char *top, *prefix, *gitdir, *commondir, *branch;
 static int allmode, isgit, shallow, oidhex = 40;
-static char headoid[65];
 static char *repoabs;
 static char *mpath[16];
 static size_t nmpath;
@@ -183,6 +217,8 @@ static void
 spawn(struct proc *p, char *const argv[], int wantin, int quiet)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def;
 	int o[2], i[2] = { -1, -1 }, e;
 
 	if (pipe(o) == -1 || (wantin && pipe(i) == -1))
@@ -203,7 +239,14 @@ spawn(struct proc *p, char *const argv[], int wantin, int quiet)
 	if (quiet)
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
 		    O_WRONLY, 0);
-	e = posix_spawnp(&p->pid, argv[0], &fa, NULL, argv, environ);
+	/* The probe ignores SIGPIPE; git gets it back, and stops by it. */
+	posix_spawnattr_init(&at);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+	e = posix_spawnp(&p->pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0) {
 		errno = e;
@@ -503,7 +546,8 @@ fetchtrees(void)
 
 	first = nobjs;
 	for (i = 0; i < nfeats; i++)
-		if (feats[i].tree.data != NULL && addobj(feats[i].tree.oid))
+		if (feats[i].tree.data != NULL && !feats[i].cached &&
+		    addobj(feats[i].tree.oid))
 			objs[nobjs - 1].o = feats[i].tree;
 	while (first < nobjs) {
 		last = nobjs;
@@ -528,6 +572,8 @@ fetchtrees(void)
 	last = nobjs;
 	for (k = 0; k < last; k++) {
 		pos = 0;
+		if (strcmp(objs[k].o.type, "tree") != 0)
+			continue;
 		while (nextent(&objs[k].o, &pos, &e))
 			if (((e.mode & 0170000) == 0100000 ||
 			    e.mode == 0120000) && addobj(e.oid))
@@ -658,22 +704,24 @@ readfile(const char *path, struct hf_str *s, size_t max)
 	return 0;
 }
 
+/* mkdir -p: the directory itself first, its parents only when missing. */
 static void
 mkdirs(const char *path)
 {
-	char *p = hf_strdup(path), *q;
+	char *p, *q;
 
-	for (q = p + 1; *q != '\0'; q++) {
-		if (*q != '/')
-			continue;
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return;
+	if (errno != ENOENT)
+		hf_dieio("%s", path);
+	p = hf_strdup(path);
+	if ((q = strrchr(p, '/')) != NULL && q != p) {
 		*q = '\0';
-		if (mkdir(p, 0777) == -1 && errno != EEXIST)
-			hf_dieio("%s", p);
-		*q = '/';
+		mkdirs(p);
 	}
-	if (mkdir(p, 0777) == -1 && errno != EEXIST)
-		hf_dieio("%s", p);
 	free(p);
+	if (mkdir(path, 0777) == -1 && errno != EEXIST)
+		hf_dieio("%s", path);
 }
 
 /*
@@ -754,6 +802,16 @@ mkset(const char *f, const char *var, const char *v)
 	hf_straddstr(&facts, " := ");
 	mkval(&facts, v);
 	hf_straddc(&facts, '\n');
+}
+
+/* The same for a path, dir then name; empty when dir is. */
+static void
+mkset2(const char *f, const char *var, const char *dir, const char *name)
+{
+	char *v = xasprintf("%s%s", dir, *dir ? name : "");
+
+	mkset(f, var, v);
+	free(v);
 }
 
 static void
@@ -1035,7 +1093,7 @@ readpinned(struct feat *f)
 	if ((j = cJSON_ParseWithLength(s.s, s.len)) == NULL ||
 	    !cJSON_IsObject(j)) {
 		ferr(f, "OUT=%s: namespace.json is not a JSON object; remove "
-		    "it, or set SOURCE_COMMIT", f->out);
+		    "it, or set OUT", f->out);
 		cJSON_Delete(j);
 		hf_strfree(&s);
 		return;
@@ -1047,7 +1105,7 @@ readpinned(struct feat *f)
 	f->p_mission = jstr(j, "mission_key");
 	f->p_t_ns = jstr(j, "generated_at");
 	cJSON_Delete(j);
-	if (f->p_sc == NULL || hf_badcommit(f->p_sc))
+	if (par[P_SC] == NULL && (f->p_sc == NULL || hf_badcommit(f->p_sc)))
 		ferr(f, "OUT=%s: namespace.json's source_commit is not a "
 		    "full commit id; set SOURCE_COMMIT", f->out);
 	p = joinpath(f->out, "artifact-manifest.json");
@@ -1222,21 +1280,54 @@ struct q {
 	long long t;
 	unsigned long seq;	/* where in the walk: lower is newer */
 	int	 graft;
+	unsigned hits;		/* of the commit read: its blocks naming it */
+	unsigned block;		/* the last of them */
 };
+
+/* The commit git log is telling of. */
+struct logc {
+	char	 oid[65];
+	long long t;
+	unsigned long seq;
+	unsigned parents, block;
+	int	 graft;
+};
+
+/*
+ * The commit c is read whole: it touched each question's path that it
+ * named in the diff against every one of its parents.
+ */
+static void
+settle(struct q *qs, size_t nq, const struct logc *c, size_t *open)
+{
+	size_t i;
+
+	for (i = 0; i < nq; i++) {
+		if (qs[i].oid[0] == '\0' && c->oid[0] != '\0' &&
+		    qs[i].hits >= (c->parents > 1 ? c->parents : 1)) {
+			strcpy(qs[i].oid, c->oid);
+			qs[i].t = c->t;
+			qs[i].seq = c->seq;
+			qs[i].graft = c->graft;
+			*open -= qs[i].need;
+		}
+		qs[i].hits = 0;
+		qs[i].block = 0;
+	}
+}
 
 static void
 gitlog(void)
 {
 	struct q *qs = NULL;
-	size_t nq = 0, open, i, k, argc = 0;
+	size_t nq = 0, open, i, k, argc = 0, nfixed;
 	char **argv;
 	struct proc p;
 	struct hf_str s = { 0 };
-	size_t rpos = 0, hlen;
-	char cur[65] = "", *rec, *end, *name, *ds;
-	long long ct = 0;
-	int graft = 0, stop = 0, have = 0;
-	unsigned long seq = 0;
+	size_t rpos = 0;
+	char *rec, *end, *name, *ds;
+	struct logc c = { 0 };
+	int stop = 0;
 	ssize_t n;
 	char *mp;
 
@@ -1247,14 +1338,14 @@ gitlog(void)
 			continue;
 		qs = hf_reallocarray(qs, nq + 2 + nmpath, sizeof(*qs));
 		memset(&qs[nq], 0, sizeof(*qs));
-		qs[nq].path = xasprintf("%s%s/", prefix, f->gdir);
+		qs[nq].path = xasprintf("%s%s/", prefix, f->dir);
 		qs[nq].need = 1;
 		qs[nq++].dir = 1;
 		if (f->ev[0] != '\0') {
 			memset(&qs[nq], 0, sizeof(*qs));
 			qs[nq].need = 1;
 			qs[nq++].path = xasprintf("%s%s/status.events.jsonl",
-			    prefix, f->gdir);
+			    prefix, f->dir);
 		}
 		if (!f->needsc)
 			continue;
@@ -1277,12 +1368,14 @@ gitlog(void)
 	argv[argc++] = "-C";
 	argv[argc++] = top;
 	argv[argc++] = "log";
-	argv[argc++] = "--format=%x01%H %ct %D";
+	argv[argc++] = "--format=%x01%H %ct%x02%P%x02%D";
 	argv[argc++] = "--name-only";
+	argv[argc++] = "-m";
 	argv[argc++] = "-z";
 	argv[argc++] = "--no-renames";
 	argv[argc++] = "HEAD";
 	argv[argc++] = "--";
+	nfixed = argc;
 	/*
 	 * Directories are given whole and handoff/ is left out of the names
 	 * read: an exclude pathspec per feature makes git's walk several
@@ -1310,7 +1403,12 @@ gitlog(void)
 	 */
 	for (i = 0, open = 0; i < nq; i++)
 		open += qs[i].need;
-	/* Records: \001 "H ct D" NUL LF, then names each ending in NUL. */
+	/*
+	 * Records: \001 "H ct" \002 "P" \002 "D" NUL LF, then the names,
+	 * each ending in NUL.  A merge comes once for each parent it differs
+	 * from (-m), and touched a path, as git log -- PATH counts it, only
+	 * when it differs there from every parent.
+	 */
 	while (!stop) {
 		hf_strreserve(&s, 65536);
 		n = read(p.out, s.s + s.len, s.cap - s.len - 1);
@@ -1318,54 +1416,64 @@ gitlog(void)
 			continue;
 		if (n == -1)
 			hf_dieio("read from git log");
-		if (n == 0)
+		if (n == 0) {
+			settle(qs, nq, &c, &open);
 			break;
+		}
 		s.len += (size_t)n;
 		for (;;) {
 			rec = s.s + rpos;
 			end = memchr(rec, '\0', s.len - rpos);
 			if (end == NULL)
 				break;
+			rpos = (size_t)(end - s.s) + 1;
 			if (*rec == '\001') {
 				rec++;
-				hlen = (size_t)(end - rec);
-				if (hlen < (size_t)oidhex + 2)
+				if ((size_t)(end - rec) < (size_t)oidhex + 4 ||
+				    rec[oidhex] != ' ')
 					hf_die(HF_EUSAGE, "git log: "
 					    "unexpected output");
-				memcpy(cur, rec, (size_t)oidhex);
-				cur[oidhex] = '\0';
-				ct = strtoll(rec + oidhex + 1, &ds, 10);
-				*end = '\0';
-				graft = strstr(ds, "grafted") != NULL;
-				have = 1;
-				seq++;
-				rpos = (size_t)(end - s.s) + 1;
+				if (strncmp(rec, c.oid, (size_t)oidhex) != 0) {
+					settle(qs, nq, &c, &open);
+					if (open == 0)
+						break;
+					memcpy(c.oid, rec, (size_t)oidhex);
+					c.oid[oidhex] = '\0';
+					c.t = strtoll(rec + oidhex + 1, &ds, 10);
+					c.parents = 0;
+					for (ds++; *ds != '\002' && *ds != '\0';
+					    ds++)
+						if (ds[-1] == '\002' ||
+						    ds[-1] == ' ')
+							c.parents++;
+					c.graft = strstr(ds, "grafted") != NULL;
+					c.seq++;
+					c.block = 0;
+				}
+				c.block++;
 				continue;
 			}
 			name = rec;
 			if (*name == '\n')
 				name++;
-			rpos = (size_t)(end - s.s) + 1;
-			if (!have || *name == '\0')
+			if (c.oid[0] == '\0' || *name == '\0')
 				continue;
 			for (i = 0; i < nq; i++) {
 				size_t pl = strlen(qs[i].path);
 
-				if (qs[i].oid[0] != '\0')
+				if (qs[i].oid[0] != '\0' ||
+				    qs[i].block == c.block)
 					continue;
 				if (qs[i].dir ? strncmp(name, qs[i].path, pl)
 				    != 0 || strncmp(name + pl, "handoff/", 8)
 				    == 0 : strcmp(name, qs[i].path) != 0)
 					continue;
-				strcpy(qs[i].oid, cur);
-				qs[i].t = ct;
-				qs[i].seq = seq;
-				qs[i].graft = graft;
-				open -= qs[i].need;
+				qs[i].block = c.block;
+				qs[i].hits++;
 			}
-			if (open == 0 && nq > 0)
-				stop = 1;
 		}
+		if (open == 0)
+			stop = 1;
 		/* Keep the buffer small: drop what was read. */
 		if (rpos > 0 && rpos == s.len) {
 			s.len = 0;
@@ -1389,7 +1497,7 @@ gitlog(void)
 			char *want;
 			struct q *q = &qs[k];
 
-			want = xasprintf("%s%s/", prefix, f->gdir);
+			want = xasprintf("%s%s/", prefix, f->dir);
 			if (q->dir && strcmp(q->path, want) == 0) {
 				strcpy(f->tc, q->oid);
 				f->tct = q->t;
@@ -1398,7 +1506,7 @@ gitlog(void)
 			}
 			free(want);
 			want = xasprintf("%s%s/status.events.jsonl", prefix,
-			    f->gdir);
+			    f->dir);
 			if (!q->dir && strcmp(q->path, want) == 0) {
 				strcpy(f->evc, q->oid);
 				f->evct = q->t;
@@ -1437,7 +1545,7 @@ gitlog(void)
 	for (i = 0; i < nq; i++)
 		free(qs[i].path);
 	free(qs);
-	for (i = 10; i < argc; i++)
+	for (i = nfixed; i < argc; i++)
 		free(argv[i]);
 	free(argv);
 	hf_strfree(&s);
@@ -1577,6 +1685,43 @@ shallowerr(struct feat *f, const char *oid)
 	    "in CI), or set SOURCE_COMMIT", f->dir, oid);
 }
 
+static void *
+logthread(void *arg)
+{
+	(void)arg;
+	gitlog();
+	return NULL;
+}
+
+/*
+ * Whether BUILD/F/in/ holds the inputs of f's tree as it is at HEAD: the
+ * id of the tree they were written from is in tree.id, so a feature that
+ * did not change costs no reading of its files.
+ */
+static int
+uptodate(struct feat *f)
+{
+	struct hf_str s = { 0 };
+	char *p;
+	int ok;
+
+	p = xasprintf("%s/in/tree.id", f->build);
+	ok = readfile(p, &s, 128) == 0 && s.len == strlen(f->tree.oid) + 1 &&
+	    memcmp(s.s, f->tree.oid, s.len - 1) == 0;
+	free(p);
+	hf_strfree(&s);
+	p = xasprintf("%s/in/tree", f->build);
+	ok = ok && mtimeof(p) != -1;
+	free(p);
+	p = xasprintf("%s/in/events.jsonl", f->build);
+	ok = ok && (f->ev[0] == '\0' || mtimeof(p) != -1);
+	free(p);
+	p = xasprintf("%s/in/versions", f->build);
+	ok = ok && (f->pins[0] == '\0' || mtimeof(p) != -1);
+	free(p);
+	return ok;
+}
+
 /* The git side: every object of every feature, then the log. */
 static void
 probegit(const char *repo)
@@ -1586,6 +1731,8 @@ probegit(const char *repo)
 	struct obj *ans;
 	size_t i, k, n;
 	char *name;
+	pthread_t logth;
+	int e;
 
 	spawn(&cat, argv, 1, 0);
 	/* The HEAD commit, each feature's tree, each pinned commit. */
@@ -1603,7 +1750,6 @@ probegit(const char *repo)
 	if (ans[0].data == NULL || strcmp(ans[0].type, "commit") != 0)
 		hf_die(HF_EDATA, "REPO=%s: no commit at HEAD; commit the "
 		    "feature first (or set REPO)", repo);
-	strcpy(headoid, ans[0].oid);
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
 		struct obj *t = &ans[1 + 3 * i], *sc = t + 1, *psc = t + 2;
@@ -1633,17 +1779,32 @@ probegit(const char *repo)
 		f->pscobj = *psc;
 	}
 	free(ans);
-	fetchtrees();
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
-		struct obj *b;
 
 		if (f->tree.data == NULL)
 			continue;
 		toplevel(&f->tree, "meta.json", f->meta);
 		toplevel(&f->tree, "status.events.jsonl", f->ev);
 		toplevel(&f->tree, "versions", f->pins);
+		f->cached = uptodate(f);
+		if (f->meta[0] != '\0' && addobj(f->meta))
+			catask("contents", f->meta);
+	}
+	ans = hf_calloc(catn + 1, sizeof(*ans));
+	n = nobjs - catn;
+	catflush(ans);
+	for (k = n; k < nobjs; k++)
+		objs[k].o = ans[k - n];
+	free(ans);
+	for (i = 0; i < nfeats; i++) {
+		struct feat *f = &feats[i];
+		struct obj *b;
+
+		if (f->tree.data == NULL)
+			continue;
 		b = f->meta[0] ? findobj(f->meta) : NULL;
+		b = b != NULL && b->data != NULL ? b : NULL;
 		f->mission = par[P_MISSION] ? hf_strdup(par[P_MISSION]) :
 		    b ? missionof(b->data, b->len) : NULL;
 		if (f->mission == NULL)
@@ -1653,7 +1814,19 @@ probegit(const char *repo)
 			    "is not a mission name; set MISSION", f->dir,
 			    f->mission);
 	}
-	gitlog();
+	/*
+	 * The log walks the history while cat-file reads the trees: the two
+	 * largest pieces of work, side by side.
+	 */
+	if ((e = pthread_create(&logth, NULL, logthread, NULL)) != 0) {
+		errno = e;
+		hf_dieio("pthread_create");
+	}
+	fetchtrees();
+	if ((e = pthread_join(logth, NULL)) != 0) {
+		errno = e;
+		hf_dieio("pthread_join");
+	}
 	/* What the log found, and the manifest at each source commit. */
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
@@ -1684,11 +1857,12 @@ probegit(const char *repo)
 			 * The replay is of the feature as it is now, at the
 			 * commit the package pins: a mission changed since is
 			 * a difference check names, so it reads the manifest
-			 * of today's mission.
+			 * of today's mission.  A pinned commit not here has no
+			 * manifest.
 			 */
 			name = xasprintf("%s:%s%s/%s/%s", f->pscobj.data ?
-			    f->p_sc : f->sc, prefix, mpath[k], f->mission,
-			    MANIFEST_NAME);
+			    f->p_sc : "0000000000000000000000000000000000000000",
+			    prefix, mpath[k], f->mission, MANIFEST_NAME);
 			catask("contents", name);
 			free(name);
 		}
@@ -1708,7 +1882,6 @@ probegit(const char *repo)
 			if (f->man.data == NULL && ans[n].data != NULL &&
 			    strcmp(ans[n].type, "blob") == 0) {
 				f->man = ans[n];
-				f->manpath = mpath[k];
 			}
 			if (ans[n + 1].data != NULL)
 				f->manathead = 1;
@@ -1762,7 +1935,9 @@ copyin(struct feat *f, const char *oid, const char *name,
 		mkset(f->name, var, "");
 		return;
 	}
-	if (isgit && (b = findobj(oid)) != NULL) {
+	if (isgit) {
+		if ((b = findobj(oid)) == NULL)
+			hf_die(HF_EUSAGE, "git cat-file: blob %s not read", oid);
 		putin(f, inname, b->data, b->len, var);
 		return;
 	}
@@ -1844,16 +2019,31 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		putin(f, "manifest.yaml", f->man.data, f->man.len, "manifest");
 		mkset(f->name, "manifest_rel", "");
 	}
-	if (isgit) {
+	if (f->cached) {
+		/* The tree is as when these were written. */
+		p = xasprintf("%s/in/", f->build);
+		mkset2(f->name, "tree", p, "tree");
+		mkset(f->name, "files", "");
+		mkset2(f->name, "events", f->ev[0] ? p : "", "events.jsonl");
+		mkset2(f->name, "pins", f->pins[0] ? p : "", "versions");
+		free(p);
+	} else if (isgit) {
 		emittree(&st, &f->tree, &pre);
 		putin(f, "tree", st.s ? st.s : "", st.len, "tree");
 		mkset(f->name, "files", "");
+		copyin(f, f->ev, "status.events.jsonl", "events.jsonl",
+		    "events");
+		copyin(f, f->pins, "versions", "versions", "pins");
+		p = xasprintf("%s\n", f->tree.oid);
+		putin(f, "tree.id", p, strlen(p), NULL);
+		free(p);
 	} else {
 		mkset(f->name, "tree", "");
 		putin(f, "files", f->files, f->fileslen, "files");
+		copyin(f, f->ev, "status.events.jsonl", "events.jsonl",
+		    "events");
+		copyin(f, f->pins, "versions", "versions", "pins");
 	}
-	copyin(f, f->ev, "status.events.jsonl", "events.jsonl", "events");
-	copyin(f, f->pins, "versions", "versions", "pins");
 	if (f->pinned) {
 		mkset(f->name, "p_sc", f->p_sc);
 		mkset(f->name, "p_branch", f->p_branch);
@@ -1929,6 +2119,8 @@ main(int argc, char *argv[])
 	size_t j;
 
 	hf_setprogname(argv[0]);
+	/* A git that ends early is an error said in words, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	while ((c = getopt(argc, argv, "o:B:ah")) != -1) {
 		switch (c) {
 		case 'o':
@@ -2007,7 +2199,6 @@ main(int argc, char *argv[])
 	for (j = 0; j < nfeats; j++) {
 		struct feat *f = &feats[j];
 
-		f->gdir = f->dir;
 		f->build = joinpath(build, f->name);
 		readpinned(f);
 		if (par[P_SC])

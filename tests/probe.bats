@@ -499,11 +499,12 @@ line"
 	treehash -g -T 2026-01-01T00:00:00Z "$BATS_TEST_TMPDIR/b/$SLUG/in/tree" >/dev/null
 }
 
-@test "fixture: a feature changed on a merged branch: the commits plain git names" {
+@test "fixture: features changed on a merged branch, and on both sides: the commits plain git names" {
 	local r="$BATS_TEST_TMPDIR/r" f=001-no-events
 	fixture "$r"
 	git -C "$r" checkout -q -b side
 	printf 'side\n' >"$r/kitty-specs/$f/side.md"
+	printf 'side\n' >"$r/kitty-specs/$SLUG/side.md"
 	commit_all "$r" $((T0 + 600))
 	git -C "$r" checkout -q main
 	printf 'main\n' >"$r/kitty-specs/$SLUG/main.md"
@@ -516,6 +517,10 @@ line"
 	expect_feature "$r" "$BATS_TEST_TMPDIR/a.mk" "$SLUG"
 	assert_equal "$(fact "$BATS_TEST_TMPDIR/a.mk" hf_${f}_tree_commit)" \
 	    "$(git -C "$r" rev-parse side)"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/a.mk" hf_${SLUG}_tree_commit)" \
+	    "$(git -C "$r" rev-parse HEAD)"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/1.mk" -B "$BATS_TEST_TMPDIR/b1" REPO="$r" FEATURE=$SLUG
+	expect_feature "$r" "$BATS_TEST_TMPDIR/1.mk" "$SLUG"
 }
 
 @test "fixture: REPO below the top of the work tree, with a space; the source commit follows the manifest" {
@@ -536,4 +541,73 @@ line"
 	assert_equal "$(fact "$o/f.mk" hf_${f}_t_tree)" 2026-01-01T00:00:00Z
 	assert_equal "$(fact "$o/f.mk" hf_${f}_scope)" outer
 	cmp "$m" "$o/b/$f/in/manifest.yaml"
+}
+
+@test "fixture: a later run rewrites the inputs of the feature that changed, and only those" {
+	local r="$BATS_TEST_TMPDIR/r" f
+	fixture "$r"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" -a REPO="$r"
+	touch -d @1 "$BATS_TEST_TMPDIR"/b/*/in/*
+	printf 'more\n' >>"$r/kitty-specs/$SLUG/status.events.jsonl"
+	commit_all "$r" $((T0 + 900))
+	rm "$BATS_TEST_TMPDIR/b/001-no-events/in/tree"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" -a REPO="$r"
+	for f in 001-no-events "$SLUG"; do
+		gitstream "$r" "kitty-specs/$f" | cmp - "$BATS_TEST_TMPDIR/b/$f/in/tree"
+	done
+	git -C "$r" show "HEAD:kitty-specs/$SLUG/status.events.jsonl" |
+	    cmp - "$BATS_TEST_TMPDIR/b/$SLUG/in/events.jsonl"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${SLUG}_t_ev)" 2026-01-01T00:15:00Z
+	run sh -c 'cd "$1" && find . -type f -newermt @2 ! -name lock | sort' sh "$BATS_TEST_TMPDIR/b"
+	assert_output - <<EOF
+./001-no-events/in/tree
+./$SLUG/in/events.jsonl
+./$SLUG/in/tree
+./$SLUG/in/tree.id
+EOF
+}
+
+@test "fixture: a committed package's pinned facts, and its errors" {
+	local r="$BATS_TEST_TMPDIR/r" f=001-no-events o sc
+	fixture "$r"
+	o="$r/kitty-specs/$f/handoff"
+	mkdir "$o"
+	sc=$(git -C "$r" rev-parse HEAD~1)
+	printf '{\n  "schema_version": "1",\n  "project_scope_id": "proj",\n  "feature_slug": "%s",\n  "source_branch": "rel",\n  "source_commit": "%s",\n  "mission_key": "software-dev",\n  "manifest_version": "1",\n  "step_id": "plan",\n  "generated_at": "2026-01-02T00:00:00Z"\n}\n' \
+	    "$f" "$sc" >"$o/namespace.json"
+	printf '{"captured_at": "2026-01-01T00:00:01Z"}\n' >"$o/artifact-manifest.json"
+	printf '{"tree_commit": "x", "captured_at": "2026-01-01T00:00:02Z"}\n' >"$o/artifact-tree.json"
+	printf '{"actor":"a","at":"2026-01-01T00:00:03Z","event_type":"handoff_package_created"}\n' >"$o/events.jsonl"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	run grep "^hf_${f}_\(sc\|p_[a-z_]*\) :=" "$BATS_TEST_TMPDIR/f.mk"
+	assert_output - <<EOF
+hf_${f}_sc := $sc
+hf_${f}_p_sc := $sc
+hf_${f}_p_branch := rel
+hf_${f}_p_scope := proj
+hf_${f}_p_step := plan
+hf_${f}_p_mission := software-dev
+hf_${f}_p_t_man := 2026-01-01T00:00:01Z
+hf_${f}_p_t_tree := 2026-01-01T00:00:02Z
+hf_${f}_p_t_ns := 2026-01-02T00:00:00Z
+hf_${f}_p_t_ev := 2026-01-01T00:00:03Z
+hf_${f}_p_tree_commit := $(git -C "$r" rev-parse HEAD)
+hf_${f}_p_manifest := $BATS_TEST_TMPDIR/b/$f/in/manifest.yaml
+EOF
+	sed -i "s/$sc/0123456789abcdef0123456789abcdef01234567/" "$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "SOURCE_COMMIT=0123456789abcdef0123456789abcdef01234567 is not in this repository; fetch it, set SOURCE_COMMIT to re-pin, or set MANIFEST to the manifest file"
+	printf 'not json' >"$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "OUT=$o: namespace.json is not a JSON object; remove it, or set OUT"
+	printf '{"source_commit": "HEAD"}' >"$o/namespace.json"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" \
+	    "OUT=$o: namespace.json's source_commit is not a full commit id; set SOURCE_COMMIT"
+	"$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" REPO="$r" FEATURE=$f \
+	    SOURCE_COMMIT="$sc"
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_error)" ""
+	assert_equal "$(fact "$BATS_TEST_TMPDIR/f.mk" hf_${f}_sc)" "$sc"
 }
