@@ -164,6 +164,7 @@ static struct hf_str skiplines;
 
 /* What rev-parse told, or nothing outside git. */
 static char *top, *prefix, *gitdir, *commondir, *branch;
+static char headoid[65];	/* the commit at HEAD */
 static int allmode, isgit, shallow, oidhex = 40;
 static char *repoabs;
 static char *mpath[16];
@@ -1750,6 +1751,7 @@ probegit(const char *repo)
 	if (ans[0].data == NULL || strcmp(ans[0].type, "commit") != 0)
 		hf_die(HF_EDATA, "REPO=%s: no commit at HEAD; commit the "
 		    "feature first (or set REPO)", repo);
+	strcpy(headoid, ans[0].oid);
 	for (i = 0; i < nfeats; i++) {
 		struct feat *f = &feats[i];
 		struct obj *t = &ans[1 + 3 * i], *sc = t + 1, *psc = t + 2;
