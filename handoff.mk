@@ -86,6 +86,7 @@ endef
 hf_q = '$(subst ','\'',$1)'
 hf_v = '$(subst ','\'',$($1))'
 hf_kv = '$1=$(subst ','\'',$($1))'
+hf_nv = '$1=$(subst ','\'',$($2))'
 # A path as a target or prerequisite: make splits those at blanks.
 hf_t = $(subst $(hf_space),\ ,$1)
 # Write text $2 to stamp file $1 when it differs from what the file holds,
@@ -190,13 +191,14 @@ $(HF_WATCH):
 # left untouched because it came out the same would stay older than what
 # it is made from, and be made again on every run.
 # Values are expanded when a recipe runs ($$), never while the rules are
-# read, and reach the shell quoted (hf_v, hf_kv).
+# read, and reach the shell quoted (hf_q, hf_v, hf_nv).
 hf_reset = $(foreach o,$1,$(file >$o,))$(file >$@,)
 # A package file that a killed or failed run left empty is built again.
 hf_redo = $(if $(file <$1),,hf-force)
-# The version pins: PINS, else the feature's committed versions file; a
-# replay without either takes those of the committed version-matrix.md.
-hf_pins = $(or $(PINS),$(hf_$1_pins),$(if $(filter %_p_,$2),$(if $(wildcard $(call \
+# The version pins: PINS (for a replay, the PINS its generate.sh pins),
+# else the feature's committed versions file; a replay without either
+# takes those of the committed version-matrix.md.
+hf_pins = $(or $($2pinsfile),$(hf_$1_pins),$(if $(filter %_p_,$2),$(if $(wildcard $(call \
 	hf_t,$(hf_$1_out)/version-matrix.md)),$(hf_b)/$1/replay.pins)))
 define hf_pkg
 $(call hf_t,$2)/artifact-manifest.json: $(call hf_redo,$2/artifact-manifest.json) $(call hf_stamp,$2.s/manifest,$($3sc) \
@@ -229,18 +231,18 @@ $(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stam
 	    mission_key=$$(hf_$1_mission) $$(if $$($3step),'step_id=$$(subst \
 	    ','\'',$$($3step))') generated_at=$$($3t_ns)
 
-$(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $(NOTES) \
+$(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $($3notes) \
 		$(call hf_pins,$1,$3)) $(call hf_t,$2)/namespace.json \
 		$(call hf_t,$2)/artifact-manifest.json $(call hf_t,$(call hf_pins,$1,$3)) \
-		$(call hf_t,$(NOTES)) | $(HANDOFF_TOOLS)
+		$(call hf_t,$($3notes)) | $(HANDOFF_TOOLS)
 	$$(call hf_reset,$4)$$(MATRIXGEN) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -n $$(call hf_q,$2/namespace.json) -r $$(hf_$1_dir) \
-	    $$(if $$(NOTES),-N $$(call hf_v,NOTES)) -o $$(call hf_v,@) \
+	    $$(if $$($3notes),-N $$(call hf_v,$3notes)) -o $$(call hf_v,@) \
 	    $$(if $$(call hf_pins,$1,$3),'$$(subst ','\'',$$(call hf_pins,$1,$3))',/dev/null)
 
 $(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_stamp,$2.s/generate,$($3sc) $($3branch) \
-		$(hf_$1_mission) $($3scope) $($3step) $(hf_$1_dir) $(hf_$1_manifest_rel) $(PINS) \
-		$(NOTES) $(SCENARIOS) $(SOURCE_DATE_EPOCH) $(TEST_CMD)) \
+		$(hf_$1_mission) $($3scope) $($3step) $(hf_$1_dir) $($3manifest_rel) \
+		$($3pinsfile) $($3notes) $($3scenarios) $($3sde) $($3test_cmd)) \
 		$(call hf_t,$2)/artifact-manifest.json \
 		$(call hf_t,$(HANDOFF_TEMPLATE)) | $(HANDOFF_TOOLS)
 	$$(call hf_reset,$4)$$(HF_TEMPLATER) -m $$(call hf_q,$2/artifact-manifest.json) \
@@ -248,9 +250,9 @@ $(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_stamp,$2.s
 	    SOURCE_COMMIT=$$($3sc) 'SOURCE_BRANCH=$$(subst ','\'',$$($3branch))' \
 	    FEATURE_SLUG=$1 MISSION_KEY=$$(hf_$1_mission) PROJECT_SCOPE_ID=$$($3scope) \
 	    'STEP_ID=$$(subst ','\'',$$($3step))' ROOT_PATH=$$(hf_$1_dir) \
-	    'MANIFEST=$$(subst ','\'',$$(hf_$1_manifest_rel))' $$(call hf_kv,PINS) \
-	    $$(call hf_kv,NOTES) $$(call hf_kv,TEST_CMD) $$(call hf_kv,SCENARIOS) \
-	    $$(call hf_kv,SOURCE_DATE_EPOCH)
+	    $$(call hf_nv,MANIFEST,$3manifest_rel) $$(call hf_nv,PINS,$3pinsfile) \
+	    $$(call hf_nv,NOTES,$3notes) $$(call hf_nv,TEST_CMD,$3test_cmd) \
+	    $$(call hf_nv,SCENARIOS,$3scenarios) $$(call hf_nv,SOURCE_DATE_EPOCH,$3sde)
 endef
 
 # verification.md records a test run, so it is not replayed: the package
@@ -345,6 +347,11 @@ $(error $(HF_ERROR))
 endif
 hf_ok := $(foreach f,$(HF_FEATURES),$(if $(hf_$f_error),,$f))
 $(foreach f,$(hf_each),$(foreach x,$(hf_pkgfiles),$(eval $(call hf_cmp,$f,$x))))
+# The parameters of the feature's own package are the user's; its replay's
+# are those its generate.sh pins (hf_F_p_..., from the probe).
+$(foreach f,$(hf_each),$(eval hf_$f_test_cmd = $$(TEST_CMD))$(eval \
+	hf_$f_pinsfile = $$(PINS))$(eval hf_$f_notes = $$(NOTES))$(eval \
+	hf_$f_scenarios = $$(SCENARIOS))$(eval hf_$f_sde = $$(SOURCE_DATE_EPOCH)))
 $(foreach f,$(hf_each),$(eval hf_$f_note := $$(if $$(TEST_CMD),,$$(or $$(if $$(hf_one),$$(VERIFICATION_FROM)),$$(if \
 	$$(wildcard $$(call hf_t,$$(hf_$f_out)/verification.md)),$$(hf_$f_out)/verification.md)))))
 $(foreach f,$(hf_each),$(eval $(call $(if \

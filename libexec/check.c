@@ -29,8 +29,6 @@
 
 /* The largest package file read. */
 #define CHECK_FILE_MAX	(1024UL * 1024 * 1024)
-/* The line of handoff's generate.sh template that marks it as handoff's. */
-#define HANDOFF_MARK	"# Written by handoff.mk from its template;"
 
 enum { NS, MAN, TREE, EV, MATRIX, NOTE, GEN };
 
@@ -163,7 +161,7 @@ load(struct check *ck)
 		ck->hasp[i] = readfile(ck->ppath[i], &ck->p[i]);
 	}
 	ck->foreign = ck->hasc[GEN] &&
-	    strstr(ck->c[GEN].data, "\n" HANDOFF_MARK) == NULL;
+	    strstr(ck->c[GEN].data, "\n" HF_GENERATE_MARK) == NULL;
 }
 
 /*
@@ -613,23 +611,7 @@ cmpmatrix(struct check *ck)
 static char *
 constant(const struct hf_buf *b, const char *name)
 {
-	struct hf_line l = { 0 };
-	size_t pos = 0, n = strlen(name), len;
-	const char *v;
-
-	while (hf_nextline(b, &pos, &l)) {
-		if (l.len <= n || memcmp(l.s, name, n) != 0 || l.s[n] != '=')
-			continue;
-		v = l.s + n + 1;
-		len = l.len - n - 1;
-		if (len >= 2 && (v[0] == '\'' || v[0] == '"') &&
-		    v[len - 1] == v[0]) {
-			v++;
-			len -= 2;
-		}
-		return hf_strndup(v, len);
-	}
-	return NULL;
+	return hf_shconst(b->data, b->len, name);
 }
 
 /* generate.sh: each pinned constant that differs, or where they part. */

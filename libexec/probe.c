@@ -116,6 +116,16 @@ static const char *par[NPARAM];
 #define MANIFEST_NAME	"expected-artifacts.yaml"
 #define MAXMETA		((size_t)1 << 20)
 
+/*
+ * The parameters a package's generate.sh pins besides the namespace's,
+ * and the facts that carry them to check's replay.
+ */
+#define NGEN	6
+static const char *const genconst[NGEN] = { "TEST_CMD", "PINS", "NOTES",
+	"SCENARIOS", "MANIFEST", "PINNED_DATE_EPOCH" };
+static const char *const genfact[NGEN] = { "p_test_cmd", "p_pinsfile",
+	"p_notes", "p_scenarios", "p_manifest_rel", "p_sde" };
+
 /* One object as cat-file answered it; data NULL when it is missing. */
 struct obj {
 	char	 oid[65];
@@ -151,6 +161,8 @@ struct feat {
 	char	*p_sc, *p_branch, *p_scope, *p_step, *p_mission;
 	char	*p_t_man, *p_t_tree, *p_t_ns, *p_t_ev;
 	int	 p_hastc;
+	/* The constants of OUT/generate.sh, when handoff wrote it. */
+	char	*p_gen[NGEN];
 	struct obj pscobj;
 	char	*files;		/* outside git: the NUL-separated list */
 	size_t	 fileslen;
@@ -1091,7 +1103,7 @@ readpinned(struct feat *f)
 	}
 	free(p);
 	f->pinned = 1;
-	if ((j = cJSON_ParseWithLength(s.s, s.len)) == NULL ||
+	if ((j = hf_json_parse(s.s, s.len, NULL)) == NULL ||
 	    !cJSON_IsObject(j)) {
 		ferr(f, "OUT=%s: namespace.json is not a JSON object; remove "
 		    "it, or set OUT", f->out);
@@ -1111,14 +1123,14 @@ readpinned(struct feat *f)
 		    "full commit id; set SOURCE_COMMIT", f->out);
 	p = joinpath(f->out, "artifact-manifest.json");
 	if (readfile(p, &s, (size_t)64 << 20) == 0 &&
-	    (j = cJSON_ParseWithLength(s.s, s.len)) != NULL) {
+	    (j = hf_json_parse(s.s, s.len, NULL)) != NULL) {
 		f->p_t_man = jstr(j, "captured_at");
 		cJSON_Delete(j);
 	}
 	free(p);
 	p = joinpath(f->out, "artifact-tree.json");
 	if (readfile(p, &s, (size_t)256 << 20) == 0 &&
-	    (j = cJSON_ParseWithLength(s.s, s.len)) != NULL) {
+	    (j = hf_json_parse(s.s, s.len, NULL)) != NULL) {
 		f->p_t_tree = jstr(j, "captured_at");
 		f->p_hastc = cJSON_GetObjectItemCaseSensitive(j,
 		    "tree_commit") != NULL;
@@ -1131,7 +1143,7 @@ readpinned(struct feat *f)
 		for (i = 0; i < s.len && s.s[i] != '\n'; i++)
 			;
 		if (i + 1 >= s.len &&
-		    (j = cJSON_ParseWithLength(s.s, i)) != NULL) {
+		    (j = hf_json_parse(s.s, i, NULL)) != NULL) {
 			ev = cJSON_GetObjectItemCaseSensitive(j, "event_type");
 			if (cJSON_IsString(ev) && strcmp(ev->valuestring,
 			    "handoff_package_created") == 0)
@@ -1142,6 +1154,15 @@ readpinned(struct feat *f)
 	free(p);
 	if (f->p_t_ev == NULL && f->p_t_ns != NULL)
 		f->p_t_ev = hf_strdup(f->p_t_ns);
+	p = joinpath(f->out, "generate.sh");
+	if (readfile(p, &s, MAXMETA) == 0) {
+		hf_straddc(&s, '\0');
+		if (strstr(s.s, "\n" HF_GENERATE_MARK) != NULL)
+			for (i = 0; i < NGEN; i++)
+				f->p_gen[i] = hf_shconst(s.s, s.len - 1,
+				    genconst[i]);
+	}
+	free(p);
 	hf_strfree(&s);
 }
 
@@ -2058,9 +2079,18 @@ writefeature(struct feat *f, const char *scope, const char *sde)
 		mkset(f->name, "p_t_ev", f->p_t_ev);
 		mkset(f->name, "p_tree_commit", f->p_hastc && isgit ? f->tc :
 		    "");
+		for (i = 0; i < NGEN; i++)
+			mkset(f->name, genfact[i], f->p_gen[i] ? f->p_gen[i] :
+			    "");
 		if (par[P_MANIFEST] != NULL)
 			mkset(f->name, "p_manifest", par[P_MANIFEST]);
-		else if (!isgit || (f->pman.data != NULL &&
+		else if (f->p_gen[4] != NULL && *f->p_gen[4] != '\0') {
+			/* The package was made from a manifest file. */
+			p = joinpath(par[P_REPO] ? par[P_REPO] : ".",
+			    f->p_gen[4]);
+			mkset(f->name, "p_manifest", p);
+			free(p);
+		} else if (!isgit || (f->pman.data != NULL &&
 		    f->pman.len == f->man.len &&
 		    memcmp(f->pman.data, f->man.data, f->man.len) == 0)) {
 			p = xasprintf("%s/in/manifest.yaml", f->build);

@@ -75,7 +75,7 @@ manifestversion(const char *path)
 static void
 fill(struct hf_str *out, const char *t, size_t len)
 {
-	const char *end = t + len, *at, *close, *v;
+	const char *end = t + len, *at, *close;
 	int i;
 
 	while ((at = memchr(t, '@', (size_t)(end - t))) != NULL &&
@@ -86,11 +86,7 @@ fill(struct hf_str *out, const char *t, size_t len)
 			t = at + 1;
 			continue;
 		}
-		for (v = values[i] != NULL ? values[i] : ""; *v != '\0'; v++)
-			if (*v == '\'')
-				hf_straddstr(out, "'\\''");
-			else
-				hf_straddc(out, *v);
+		hf_shquoted(out, values[i] != NULL ? values[i] : "");
 		t = close + 1;
 	}
 	hf_stradd(out, t, (size_t)(end - t));

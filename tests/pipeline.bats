@@ -874,25 +874,33 @@ bad_input() {
 }
 
 @test "a forged verification note fails verify; with TEST_CMD, verify reruns the tests" {
-	local r="$BATS_TEST_TMPDIR/greet" p t
+	local r="$BATS_TEST_TMPDIR/greet" p t tap="$BATS_TEST_TMPDIR/run.tap"
 	example_repo "$r"
 	cd "$r"
 	p="kitty-specs/$F1/handoff"
-	t='printf "1..2\nok 1 - greets Ada\nnot ok 2 - greets the world\n"'
+	# The tests print what run.tap holds, so that a later run of the
+	# same TEST_CMD can tell another story.
+	t="cat '$tap'"
+	printf '1..2\nok 1 - greets Ada\nok 2 - greets the world\n' >"$tap"
 	hf handoff FEATURE=$F1 TEST_CMD="$t"
-	grep -q FAIL "$p/verification.md"
 	commit_all . 1767312000
 	run hf verify FEATURE=$F1 TEST_CMD="$t"
 	assert_success
-	sed -i s/FAIL/PASS/g "$p/verification.md"
+	assert_line "$p/verification.md: agrees with the run, overall PASS"
+	printf '1..2\nok 1 - greets Ada\nnot ok 2 - greets the world\n' >"$tap"
+	hf verification FEATURE=$F1 TEST_CMD="$t"
+	grep -q 'Overall result: \*\*FAIL\*\*' "$p/verification.md"
 	commit_all . 1767398400
+	# Forged, the note no longer agrees with itself...
+	sed -i s/FAIL/PASS/g "$p/verification.md"
+	commit_all . 1767484800
 	run --separate-stderr hf verify FEATURE=$F1
 	assert_failure
-	[[ "$stderr" == *"tapnote: "*"verification.md"* ]] || fail "$stderr"
-	# A note that agrees with itself but not with a new run of the tests.
-	git revert -q --no-edit HEAD
-	t2='printf "1..2\nnot ok 1 - greets Ada\nnot ok 2 - greets the world\n"'
-	run --separate-stderr hf verify FEATURE=$F1 TEST_CMD="$t2"
+	[[ "$stderr" == "tapnote: $p/verification.md:"*"the counts say 1 passed"* ]] || fail "$stderr"
+	# ...and an honest note that a new run of the tests contradicts fails.
+	git revert --no-edit HEAD >/dev/null
+	printf '1..2\nok 1 - greets Ada\nok 2 - greets the world\n' >"$tap"
+	run --separate-stderr hf verify FEATURE=$F1 TEST_CMD="$t"
 	assert_failure
-	[[ "$stderr" == *"tapnote: "* ]] || fail "$stderr"
+	[[ "$stderr" == *"tapnote: $p/verification.md"* ]] || fail "$stderr"
 }

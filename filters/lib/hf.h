@@ -11,6 +11,7 @@
  *	ident.c		the vocabulary: slug, commit, branch, scope, mission,
  *			step, timestamp
  *	jsonload.c	JSON files parsed with located errors
+ *	shconst.c	the constants of a generate.sh, written and read
  *	manifest.c	the walk of an artifact manifest's items
  *	jsonw.c		printing a cJSON tree exactly as Python's json.dumps does
  *	timeu.c		ISO 8601 UTC time, SOURCE_DATE_EPOCH, ULID
@@ -245,6 +246,18 @@ struct hf_ns {
  */
 void	 hf_ns_fromjson(struct hf_ns *, const cJSON *, const char *, int);
 
+/* shconst.c */
+/* The line by which a generate.sh tells it was written from handoff's template. */
+#define HF_GENERATE_MARK	"# Written by handoff.mk from its template;"
+/* Append v for a shell's single quotes: each ' as '\''. */
+void	 hf_shquoted(struct hf_str *, const char *);
+/*
+ * The value of the first line "NAME=value" of len bytes of text: single-
+ * quoted as hf_shquoted writes it, double-quoted or bare; NULL when there
+ * is none.  The caller frees it.
+ */
+char	*hf_shconst(const char *, size_t, const char *);
+
 /* jsonload.c */
 /*
  * Read path (stdin for NULL or "-") of at most max bytes and parse it as
@@ -254,6 +267,12 @@ void	 hf_ns_fromjson(struct hf_ns *, const cJSON *, const char *, int);
  * surrogateescape write for bytes that are not UTF-8, become those bytes.
  */
 cJSON	*hf_json_load(const char *, size_t, int);
+/*
+ * The same for len bytes of s in memory, for a caller that treats a text
+ * that is not JSON as a finding of its own: NULL, with the offset of the
+ * error in *erroff when it is not NULL.
+ */
+cJSON	*hf_json_parse(const char *, size_t, size_t *);
 /* Append the JSON pointer (RFC 6901) of node within root to p. */
 void	 hf_json_pointer(struct hf_str *, const cJSON *, const cJSON *);
 /*

@@ -126,30 +126,45 @@ parse(const char *s, size_t len, size_t *erroff)
 }
 
 cJSON *
+hf_json_parse(const char *s, size_t len, size_t *erroff)
+{
+	cJSON *root;
+	size_t n, off;
+	char *copy;
+	int any;
+
+	copy = hf_strndup(s, len);
+	n = lonesurrogates(copy, len, 0, &any);
+	if ((root = parse(copy, n, &off)) == NULL) {
+		if (erroff != NULL)
+			*erroff = off;
+		free(copy);
+		return NULL;
+	}
+	if (any) {
+		/* Valid with the escapes, so valid with their bytes. */
+		cJSON_Delete(root);
+		memcpy(copy, s, len);
+		n = lonesurrogates(copy, len, 1, &any);
+		if ((root = parse(copy, n, &off)) == NULL)
+			hf_die(HF_EUSAGE, "out of memory");
+	}
+	free(copy);
+	return root;
+}
+
+cJSON *
 hf_json_load(const char *path, size_t max, int status)
 {
 	struct hf_buf b;
 	unsigned long line, col;
-	size_t n, off;
+	size_t off;
 	cJSON *root;
-	char *copy;
-	int any;
 
 	hf_readmax(path, &b, max, status);
-	copy = hf_strndup(b.data, b.len);
-	n = lonesurrogates(copy, b.len, 0, &any);
-	if ((root = parse(copy, n, &off)) == NULL) {
-		locate(copy, off, &line, &col);
-		free(copy);
+	if ((root = hf_json_parse(b.data, b.len, &off)) == NULL) {
+		locate(b.data, off, &line, &col);
 		hf_dieat(status, b.name, line, col, "invalid JSON");
-	}
-	free(copy);
-	if (any) {
-		/* Valid with the escapes, so valid with their bytes. */
-		cJSON_Delete(root);
-		n = lonesurrogates(b.data, b.len, 1, &any);
-		if ((root = parse(b.data, n, &off)) == NULL)
-			hf_die(HF_EUSAGE, "%s: out of memory", b.name);
 	}
 	hf_buffree(&b);
 	return root;
