@@ -56,8 +56,8 @@ hf_up = $(if $(wildcard $1/.git),$1,$(if $(filter-out /,$(abspath $1)),$(call \
 	hf_up,$(if $(filter .,$1),..,$1/..))))
 REPO ?= $(or $(call hf_up,.),.)
 FEATURE ?=
-FEATURE_DIR ?= $(patsubst ./%,%,$(REPO)/kitty-specs/$(FEATURE))
-OUT ?= $(FEATURE_DIR)/handoff
+FEATURE_DIR ?= $(if $(FEATURE),$(patsubst ./%,%,$(REPO)/kitty-specs/$(FEATURE)))
+OUT ?= $(if $(FEATURE_DIR),$(FEATURE_DIR)/handoff)
 MISSION ?=
 MANIFEST ?=
 MANIFEST_PATH ?= src/specify_cli/missions packs/built-in/missions src/doctrine/missions
@@ -120,15 +120,11 @@ ifeq ($(HANDOFF_TEMPLATE),)
 $(error handoff.mk: no generate.sh template beside it; set HANDOFF_TEMPLATE)
 endif
 
+# What a slug may hold is the probe's to say (the library's rule); make
+# only cannot pass it a name of several words.
 ifneq ($(hf_one),)
-ifeq ($(strip $(FEATURE)),)
-$(error FEATURE is not set; set FEATURE to a directory name under $(REPO)/kitty-specs)
-endif
-ifneq ($(words $(FEATURE)),1)
+ifneq ($(filter-out 0 1,$(words $(FEATURE))),)
 $(error FEATURE='$(FEATURE)' is not a slug; set FEATURE to one directory name)
-endif
-ifeq ($(wildcard $(FEATURE_DIR)/.),)
-$(error FEATURE_DIR=$(FEATURE_DIR) is not a directory; set FEATURE (or FEATURE_DIR))
 endif
 endif
 

@@ -19,6 +19,8 @@
  * "$$", '#' as "\#"):
  *	HF_FACTS_KEY	the KEY parameter
  *	HF_HEAD		the commit at HEAD
+ *	HF_ERROR	bad input found before any feature, alone with
+ *			HF_FACTS_KEY: the one line that says so
  *	HF_FEATURES	every feature whose name is a good slug, sorted
  *			bytewise, those with an error included
  *	HF_SKIPPED	directories whose name is not, bytes outside the slug
@@ -74,8 +76,9 @@
  * question of every feature.
  *
  * Exit 0 when the facts were written, even if some features carry an
- * error; 1 when nothing can be probed (bad parameter, REPO missing); 2 on
- * a usage or I/O error.
+ * error or nothing can be probed (a bad parameter, REPO missing: then
+ * HF_ERROR holds the one line that says so, and nothing else is set); 2
+ * on a usage or I/O error.
  */
 /* flock(2) and strsep(3). */
 #define _DEFAULT_SOURCE
@@ -91,6 +94,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -827,6 +831,31 @@ mkset2(const char *f, const char *var, const char *dir, const char *name)
 	free(v);
 }
 
+/*
+ * Bad input that no feature's facts can carry (a parameter, REPO): the
+ * facts say so in HF_ERROR, which handoff.mk stops on with the one line,
+ * and the probe succeeds, so that make reads them.
+ */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+badinput(const char *fmt, ...)
+{
+	struct hf_str msg = { 0 };
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hf_straddstr(&msg, "HF_FACTS_KEY := ");
+	mkval(&msg, par[P_KEY]);
+	hf_straddstr(&msg, "\nHF_ERROR := ");
+	mkval(&msg, buf);
+	hf_straddc(&msg, '\n');
+	hf_write(msg.s, msg.len);
+	hf_strfree(&msg);
+	hf_exit(HF_OK);
+}
+
 static void
 mktime_(const char *f, const char *var, long long t)
 {
@@ -951,7 +980,7 @@ listall(const char *repo)
 	const char *why;
 
 	if ((d = opendir(ks)) == NULL)
-		hf_die(HF_EDATA, "REPO=%s holds no kitty-specs directory "
+		badinput("REPO=%s holds no kitty-specs directory "
 		    "(set REPO)", repo);
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -1016,34 +1045,33 @@ onefeature(const char *repo)
 	struct stat st;
 
 	if (name == NULL && fdp == NULL)
-		hf_die(HF_EDATA, "FEATURE is not set; set FEATURE to a "
+		badinput("FEATURE is not set; set FEATURE to a "
 		    "directory name under %s/kitty-specs", repo);
+	/* The name is checked first: it is what the user typed. */
+	if (name != NULL && (why = hf_badslug(name)) != NULL)
+		badinput("FEATURE=%s is not a feature slug (%s); set FEATURE",
+		    name, why);
 	if (fdp == NULL) {
-		if ((why = hf_badslug(name)) != NULL)
-			hf_die(HF_EDATA, "FEATURE=%s is not a feature slug "
-			    "(%s); set FEATURE", name, why);
 		b = xasprintf("kitty-specs/%s", name);
 		fd = joinpath(repo, b);
 		free(b);
 		fdp = fd;
 	}
 	if (stat(fdp, &st) == -1 || !S_ISDIR(st.st_mode))
-		hf_die(HF_EDATA, "FEATURE_DIR=%s is not a directory; set "
+		badinput("FEATURE_DIR=%s is not a directory; set "
 		    "FEATURE (or FEATURE_DIR)", fdp);
 	fdabs = real(fdp);
 	if (fdabs == NULL || (rel = below(fdabs, repoabs)) == NULL ||
 	    *rel == '\0')
-		hf_die(HF_EDATA, "FEATURE_DIR=%s is not inside REPO=%s; set "
+		badinput("FEATURE_DIR=%s is not inside REPO=%s; set "
 		    "REPO", fdp, repo);
 	dir = hf_strdup(rel);
 	if (name == NULL) {
 		name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 		if ((why = hf_badslug(name)) != NULL)
-			hf_die(HF_EDATA, "FEATURE_DIR=%s: %s is not a feature "
+			badinput("FEATURE_DIR=%s: %s is not a feature "
 			    "slug (%s); set FEATURE", fdp, name, why);
-	} else if ((why = hf_badslug(name)) != NULL)
-		hf_die(HF_EDATA, "FEATURE=%s is not a feature slug (%s); set "
-		    "FEATURE", name, why);
+	}
 	f = addfeat(name, fdp, dir);
 	f->out = par[P_OUT] ? hf_strdup(par[P_OUT]) : joinpath(fdp, "handoff");
 	free(fdabs);
@@ -1770,7 +1798,7 @@ probegit(const char *repo)
 	ans = hf_calloc(catn, sizeof(*ans));
 	catflush(ans);
 	if (ans[0].data == NULL || strcmp(ans[0].type, "commit") != 0)
-		hf_die(HF_EDATA, "REPO=%s: no commit at HEAD; commit the "
+		badinput("REPO=%s: no commit at HEAD; commit the "
 		    "feature first (or set REPO)", repo);
 	strcpy(headoid, ans[0].oid);
 	for (i = 0; i < nfeats; i++) {
@@ -2135,7 +2163,7 @@ checkpar(int k, const char *(*bad)(const char *), const char *what)
 	const char *why;
 
 	if (par[k] != NULL && (why = bad(par[k])) != NULL)
-		hf_die(HF_EDATA, "%s=%s is not %s (%s); set %s", pnames[k],
+		badinput("%s=%s is not %s (%s); set %s", pnames[k],
 		    par[k], what, why, pnames[k]);
 }
 
@@ -2193,23 +2221,23 @@ main(int argc, char *argv[])
 	repo = par[P_REPO] ? par[P_REPO] : ".";
 	if ((sde = par[P_SDE]) != NULL && (strspn(sde, "0123456789") !=
 	    strlen(sde) || strlen(sde) > 11))
-		hf_die(HF_EDATA, "SOURCE_DATE_EPOCH=%s is not a number of "
+		badinput("SOURCE_DATE_EPOCH=%s is not a number of "
 		    "seconds", sde);
 	checkpar(P_SC, hf_badcommit, "a full commit id");
 	checkpar(P_MISSION, hf_badmission, "a mission name");
 	checkpar(P_SCOPE, hf_badscope, "a scope id");
 	checkpar(P_BRANCH, hf_badbranch, "a branch name");
 	if (par[P_MANIFEST] && mtimeof(par[P_MANIFEST]) == -1)
-		hf_die(HF_EDATA, "MANIFEST=%s: no such file (set MANIFEST)",
+		badinput("MANIFEST=%s: no such file (set MANIFEST)",
 		    par[P_MANIFEST]);
 	if ((repoabs = real(repo)) == NULL || mtimeof(repo) == -1)
-		hf_die(HF_EDATA, "REPO=%s: no such directory (set REPO)", repo);
+		badinput("REPO=%s: no such directory (set REPO)", repo);
 	mp = hf_strdup(par[P_MPATH] ? par[P_MPATH] : DEFAULT_MPATH);
 	for (v = mp; (tok = strsep(&v, " \t")) != NULL;)
 		if (*tok != '\0' && nmpath < sizeof(mpath) / sizeof(*mpath))
 			mpath[nmpath++] = tok;
 	if (nmpath == 0)
-		hf_die(HF_EDATA, "MANIFEST_PATH is empty; set MANIFEST_PATH");
+		badinput("MANIFEST_PATH is empty; set MANIFEST_PATH");
 	revparse(repo);
 	if (par[P_MANIFEST] != NULL && isgit) {
 		/*
@@ -2221,7 +2249,7 @@ main(int argc, char *argv[])
 			manrel = hf_strdup(below(v, top));
 		free(v);
 		if (readfile(par[P_MANIFEST], &manbuf, (size_t)64 << 20) == -1)
-			hf_die(HF_EDATA, "MANIFEST=%s cannot be read (set "
+			badinput("MANIFEST=%s cannot be read (set "
 			    "MANIFEST)", par[P_MANIFEST]);
 	}
 	if (all)

@@ -526,16 +526,19 @@ bad_input() {
 	example_repo "$BATS_TEST_TMPDIR/greet"
 	cd "$BATS_TEST_TMPDIR/greet"
 	bad_input
-	assert_output --regexp 'FEATURE is not set; set FEATURE'
+	assert_output --partial 'FEATURE is not set; set FEATURE'
 	bad_input FEATURE=999-nothing
-	assert_output --regexp 'FEATURE_DIR=.*999-nothing is not a directory; set FEATURE'
+	assert_output --partial 'FEATURE_DIR=kitty-specs/999-nothing is not a directory; set FEATURE'
 	bad_input FEATURE=../kitty-specs
-	assert_output --regexp "FEATURE=../kitty-specs may not contain '/' or '..'; set FEATURE"
+	assert_output --partial "FEATURE=../kitty-specs is not a feature slug ('/' is not allowed); set FEATURE"
 	bad_input FEATURE=a/b
-	assert_output --partial "may not contain '/' or '..'; set FEATURE"
+	assert_output --partial "FEATURE=a/b is not a feature slug ('/' is not allowed); set FEATURE"
 	bad_input FEATURE=..
-	assert_output --partial "set FEATURE"
+	assert_output --partial "FEATURE=.. is not a feature slug (must not begin with '.'); set FEATURE"
+	bad_input FEATURE='a b'
+	assert_output --partial "FEATURE='a b' is not a slug; set FEATURE"
 	[ -z "$(find kitty-specs -name handoff)" ]
+	[ ! -e .git/handoff/a ] && [ ! -e .git/kitty-specs ]
 }
 
 @test "bad input: an unknown mission, a manifest missing at the source commit" {

@@ -426,32 +426,42 @@ sub dir/y
 EOF
 }
 
-@test "bad parameters: status and message" {
+# Bad input found before any feature: the probe succeeds, and its facts
+# hold the line handoff.mk stops with.
+bad_facts() {
+	[ "$status" -eq 0 ] || { echo "status $status: $stderr" >&2; return 1; }
+	[ -z "$stderr" ] || { echo "stderr: $stderr" >&2; return 1; }
+	grep -Fqx "HF_ERROR := $1" f.mk || { cat f.mk >&2; return 1; }
+}
+
+@test "bad parameters: the facts say which, in one line" {
 	local r="$BATS_TEST_TMPDIR/r"
 	fixture "$r"
 	cd "$BATS_TEST_TMPDIR"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r
-	fails_with 1 "probe: FEATURE is not set; set FEATURE to a directory name under r/kitty-specs"
+	bad_facts "FEATURE is not set; set FEATURE to a directory name under r/kitty-specs"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r 'FEATURE=a..b'
-	fails_with 1 "probe: FEATURE=a..b is not a feature slug (must not contain '..'); set FEATURE"
+	bad_facts "FEATURE=a..b is not a feature slug (must not contain '..'); set FEATURE"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=009-none
-	fails_with 1 "probe: FEATURE_DIR=r/kitty-specs/009-none is not a directory; set FEATURE (or FEATURE_DIR)"
+	bad_facts "FEATURE_DIR=r/kitty-specs/009-none is not a directory; set FEATURE (or FEATURE_DIR)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE_DIR=/tmp
-	fails_with 1 "probe: FEATURE_DIR=/tmp is not inside REPO=r; set REPO"
+	bad_facts "FEATURE_DIR=/tmp is not inside REPO=r; set REPO"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=none FEATURE=001-no-events
-	fails_with 1 "probe: REPO=none: no such directory (set REPO)"
+	bad_facts "REPO=none: no such directory (set REPO)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_COMMIT=HEAD
-	fails_with 1 "probe: SOURCE_COMMIT=HEAD is not a full commit id (must be 40 or 64 lowercase hexadecimal digits); set SOURCE_COMMIT"
+	bad_facts "SOURCE_COMMIT=HEAD is not a full commit id (must be 40 or 64 lowercase hexadecimal digits); set SOURCE_COMMIT"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events MISSION='a b'
-	fails_with 1 "probe: MISSION=a b is not a mission name (' ' is not allowed); set MISSION"
+	bad_facts "MISSION=a b is not a mission name (' ' is not allowed); set MISSION"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_BRANCH='a;b'
-	fails_with 1 "probe: SOURCE_BRANCH=a;b is not a branch name (';' is not allowed); set SOURCE_BRANCH"
+	bad_facts "SOURCE_BRANCH=a;b is not a branch name (';' is not allowed); set SOURCE_BRANCH"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events PROJECT_SCOPE_ID=-x
-	fails_with 1 "probe: PROJECT_SCOPE_ID=-x is not a scope id (must not begin with '-'); set PROJECT_SCOPE_ID"
+	bad_facts "PROJECT_SCOPE_ID=-x is not a scope id (must not begin with '-'); set PROJECT_SCOPE_ID"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events MANIFEST=nope.yaml
-	fails_with 1 "probe: MANIFEST=nope.yaml: no such file (set MANIFEST)"
+	bad_facts "MANIFEST=nope.yaml: no such file (set MANIFEST)"
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events SOURCE_DATE_EPOCH=1e9
-	fails_with 1 "probe: SOURCE_DATE_EPOCH=1e9 is not a number of seconds"
+	bad_facts "SOURCE_DATE_EPOCH=1e9 is not a number of seconds"
+	# A usage error writes no facts.
+	rm f.mk
 	run --separate-stderr "$PROBE" -o f.mk -B b REPO=r FEATURE=001-no-events COLOUR=red
 	fails_with 2 "probe: COLOUR: unknown parameter"
 	run --separate-stderr "$PROBE" -o f.mk REPO=r
@@ -468,9 +478,10 @@ EOF
 	    "FEATURE_DIR=kitty-specs/003-new is not committed at HEAD; commit it (or set FEATURE)"
 	mkdir -p "$BATS_TEST_TMPDIR/e/kitty-specs/001-a"
 	git -C "$BATS_TEST_TMPDIR/e" init -q
+	cd "$BATS_TEST_TMPDIR"
 	run --separate-stderr "$PROBE" -o "$BATS_TEST_TMPDIR/f.mk" -B "$BATS_TEST_TMPDIR/b" \
 	    REPO="$BATS_TEST_TMPDIR/e" FEATURE=001-a
-	fails_with 1 "probe: REPO=$BATS_TEST_TMPDIR/e: no commit at HEAD; commit the feature first (or set REPO)"
+	bad_facts "REPO=$BATS_TEST_TMPDIR/e: no commit at HEAD; commit the feature first (or set REPO)"
 }
 
 @test "fixture: odd names, links and modes: the tree input is git's object stream" {
@@ -592,6 +603,12 @@ hf_${f}_p_t_tree := 2026-01-01T00:00:02Z
 hf_${f}_p_t_ns := 2026-01-02T00:00:00Z
 hf_${f}_p_t_ev := 2026-01-01T00:00:03Z
 hf_${f}_p_tree_commit := $(git -C "$r" rev-parse HEAD)
+hf_${f}_p_test_cmd := 
+hf_${f}_p_pinsfile := 
+hf_${f}_p_notes := 
+hf_${f}_p_scenarios := 
+hf_${f}_p_manifest_rel := 
+hf_${f}_p_sde := 
 hf_${f}_p_manifest := $BATS_TEST_TMPDIR/b/$f/in/manifest.yaml
 EOF
 	sed -i "s/$sc/0123456789abcdef0123456789abcdef01234567/" "$o/namespace.json"
