@@ -276,9 +276,12 @@ endef
 
 # A file of OUT that no longer holds what the staged package holds: an edit
 # may keep an old mtime (touch -d, cp -a, tar), so content decides.  ifneq
-# compares the two texts as they are; they are never expanded.
+# compares the two texts as they are; they are never expanded.  make 4.3's
+# $(file <) drops a file's final newline or not, by where its buffer
+# stands, so one final newline is taken off either way (hf_text).
+hf_text = $(subst $(hf_nl)@hf-end@,@hf-end@,$(file <$1)@hf-end@)
 define hf_cmp
-ifneq ($$(file <$$(hf_$1_out)/$2),$$(file <$$(hf_b)/$1/pkg/$2))
+ifneq ($$(call hf_text,$$(hf_$1_out)/$2),$$(call hf_text,$$(hf_b)/$1/pkg/$2))
 hf_$1_dirty := 1
 endif
 endef

@@ -156,6 +156,12 @@ struct feat {
 	unsigned long tcseq;
 	int	 tcgraft, evgraft, scgraft;
 	int	 needsc;	/* the source commit is the log's to find */
+	/*
+	 * A pinned source commit the repository lacks, with MANIFEST given:
+	 * it stays the package's, and its time is that of the newest input
+	 * the log finds, as for a first package.
+	 */
+	char	 pinsc[65];
 	int	 cached;	/* BUILD/F/in/ holds this tree's inputs */
 	/* The manifest at the source commit. */
 	struct obj man, pman;
@@ -1112,6 +1118,37 @@ missionof(const char *text, size_t len)
  * The facts pinned in OUT's committed package: namespace.json, and the
  * times the other files were stamped with.
  */
+/*
+ * A package made into another OUT keeps the source commit of the one the
+ * feature holds: FEATURE_DIR/handoff/namespace.json's, when OUT has none.
+ * Returns 1 when it set f->sc.
+ */
+static int
+stickysc(struct feat *f)
+{
+	struct hf_str s = { 0 };
+	char *p, *o, *v = NULL;
+	cJSON *j;
+
+	p = joinpath(f->fdpath, "handoff/namespace.json");
+	o = joinpath(f->out, "namespace.json");
+	if (strcmp(p, o) != 0 && readfile(p, &s, MAXMETA) == 0 &&
+	    (j = hf_json_parse(s.s, s.len, NULL)) != NULL) {
+		v = jstr(j, "source_commit");
+		cJSON_Delete(j);
+	}
+	free(p);
+	free(o);
+	hf_strfree(&s);
+	if (v == NULL || hf_badcommit(v) != NULL) {
+		free(v);
+		return 0;
+	}
+	strcpy(f->sc, v);
+	free(v);
+	return 1;
+}
+
 static void
 readpinned(struct feat *f)
 {
@@ -1591,6 +1628,8 @@ gitlog(void)
 			f->sct = m->t;
 			f->scgraft = m->graft;
 		}
+		if (f->pinsc[0] != '\0')
+			strcpy(f->sc, f->pinsc);
 	}
 	for (i = 0; i < nq; i++)
 		free(qs[i].path);
@@ -1816,7 +1855,10 @@ probegit(const char *repo)
 				    "shallow clone; fetch the history (git "
 				    "fetch --unshallow, or fetch-depth: 0 in "
 				    "CI)", f->sc);
-			else if (sc->data == NULL)
+			else if (sc->data == NULL && par[P_MANIFEST] != NULL) {
+				strcpy(f->pinsc, f->sc);
+				f->needsc = 1;
+			} else if (sc->data == NULL)
 				ferr(f, "SOURCE_COMMIT=%s is not in this "
 				    "repository; fetch it, set SOURCE_COMMIT "
 				    "to re-pin, or set MANIFEST to the "
@@ -2265,7 +2307,7 @@ main(int argc, char *argv[])
 			strcpy(f->sc, par[P_SC]);
 		else if (f->p_sc && !hf_badcommit(f->p_sc))
 			strcpy(f->sc, f->p_sc);
-		else
+		else if (!stickysc(f))
 			f->needsc = 1;
 		if (par[P_MANIFEST] != NULL) {
 			f->manfile = isgit ? (manrel ? hf_strdup(manrel) :
