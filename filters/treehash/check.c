@@ -212,4 +212,5 @@ freecommitted(struct committed *cm)
 	cJSON_Delete(cm->root);
 	free(cm->v);
 	freepatterns(&cm->absent);
+	memset(cm, 0, sizeof(*cm));
 }

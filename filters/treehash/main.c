@@ -52,17 +52,30 @@ checkopt(int opt, const char *v, const char *(*bad)(const char *))
 int
 main(int argc, char *argv[])
 {
+	/*
+	 * Static, and freed here first: in a fuzzing build every exit returns
+	 * to the driver, which runs main() again, and a run that an error
+	 * ended leaves them to the next.
+	 */
+	static struct tree t;
+	static struct patterns all, absent;
+	static struct committed cm;
+	static const char **excludes;
+	static cJSON *mroot;
 	struct hf_ns ns = { 0 };
-	struct tree t = { 0 };
-	struct patterns all = { 0 }, absent = { 0 };
-	struct committed cm = { 0 };
-	const char **excludes = NULL;
 	const char *dir = NULL, *manifest = NULL, *committed = NULL;
 	const char *out = NULL, *file;
 	char stamp[21];
-	cJSON *mroot = NULL;
 	int ch, nul = 0, git = 0, status = HF_OK;
 
+	freetree(&t);
+	freepatterns(&all);
+	freepatterns(&absent);
+	freecommitted(&cm);
+	free(excludes);
+	excludes = NULL;
+	cJSON_Delete(mroot);
+	mroot = NULL;
 	hf_setprogname(argv[0]);
 	while ((ch = getopt(argc, argv, "0C:c:f:ghm:o:r:s:T:t:x:")) != -1) {
 		switch (ch) {
@@ -154,7 +167,9 @@ main(int argc, char *argv[])
 	freepatterns(&all);
 	freepatterns(&absent);
 	free(excludes);
+	excludes = NULL;
 	cJSON_Delete(mroot);
+	mroot = NULL;
 	freecommitted(&cm);
 	hf_exit(status);
 }
