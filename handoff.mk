@@ -329,6 +329,8 @@ hf-check-$1 hf-verify-$1:
 	$$(error OUT=$$(hf_$1_out) holds no namespace.json to check; run make handoff, or set OUT)
 endif
 .PHONY: hf-handoff-$1 hf-check-$1 hf-verify-$1
+# The installer's word stays when it refuses, for the tally.
+.PRECIOUS: $(call hf_t,$(hf_b)/$1/outcome.handoff)
 endef
 
 # A feature the probe could not resolve fails with its reason, once its

@@ -928,10 +928,12 @@ fingerprint(const char *path, char hex[HF_SHA256_HEX], long long *size)
 }
 
 /*
- * The tree's fingerprints against the feature as it is checked out: a
- * present entry whose file is gone or holds other bytes is named.  The
- * replay reads the committed tree, so this is what sees an edit that was
- * not committed.
+ * The tree's fingerprints against the feature as it is checked out: an
+ * entry whose file is gone or holds other bytes is named.  The replay
+ * reads the committed tree, and what differs between it and the package
+ * is named by the comparison; this names what differs between it and
+ * the work tree, an edit that was not committed, so that each difference
+ * is named once.
  */
 static void
 worktree(struct check *ck)
@@ -942,9 +944,9 @@ worktree(struct check *ck)
 	long long size;
 	cJSON *tree;
 
-	if (ck->workdir == NULL || !ck->hasc[TREE])
+	if (ck->workdir == NULL || !ck->hasp[TREE])
 		return;
-	tree = hf_json_load(ck->cpath[TREE], CHECK_FILE_MAX, HF_EDATA);
+	tree = hf_json_load(ck->ppath[TREE], CHECK_FILE_MAX, HF_EUSAGE);
 	cJSON_ArrayForEach(en, cJSON_GetObjectItemCaseSensitive(tree,
 	    "entries")) {
 		if ((p = member(en, "path")) == NULL ||

@@ -59,7 +59,7 @@ digests() {
 	assert_failure
 	# 045 holds the package spec-kitty made with its own generator: it is
 	# refused, named, and left byte for byte as it was.
-	[[ "$stderr" == *"handoff: $C45: kitty-specs/$C45/handoff/namespace.json would change; not overwritten"* ]] ||
+	[[ "$stderr" == *"handoff: $C45: kitty-specs/$C45/handoff/artifact-tree.json would change; not overwritten"* ]] ||
 	    fail "045 not refused by name: $stderr"
 	git diff --quiet HEAD -- "kitty-specs/$C45/handoff" || fail "045's package was changed"
 	[ -z "$(git status --porcelain -- "kitty-specs/$C45/handoff")" ]
@@ -73,7 +73,7 @@ digests() {
 	done
 	[ "$n" -eq 41 ]
 	assert_line "handoff-all: 41 written, 0 unchanged, 1 refused, 0 failed"
-	assert_line "refused: $C45"
+	assert_line "handoff-all: refused: $C45"
 	# A second run writes nothing and refuses 045 again.
 	digests . >"$BATS_TEST_TMPDIR/first"
 	run --separate-stderr hf -j2 handoff-all
@@ -102,8 +102,11 @@ digests() {
 	git clone -q -b 2.x "$CORPUS/$BUNDLE" "$s"
 	git -C "$s" remote set-url origin https://example.org/git/spec-kitty.git
 	(cd "$s/kitty-specs" && hf handoff FEATURE=$f && hf handoff FEATURE=$g)
-	git -C "$r" worktree add -q "$w" HEAD
-	(cd "$w/src" && hf handoff FEATURE=$f && hf handoff FEATURE=$g)
+	# A linked work tree of another branch: its packages name the branch
+	# they are for.
+	git -C "$r" worktree add -q -b review "$w"
+	(cd "$w/src" && hf handoff FEATURE=$f SOURCE_BRANCH=2.x &&
+	    hf handoff FEATURE=$g SOURCE_BRANCH=2.x)
 	for d in "$s" "$w"; do
 		for x in $f $g; do
 			diff -r "$r/kitty-specs/$x/handoff" "$d/kitty-specs/$x/handoff"
@@ -128,13 +131,13 @@ digests() {
 	clone_at "$r"
 	cd "$r"
 	run --separate-stderr hf check FEATURE=$C45
-	assert_failure 1
+	assert_failure
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/check.out"
-	diff -u "$FIXTURES/corpus/045-check.golden" "$BATS_TEST_TMPDIR/check.out"
+	diff -u "$FIXTURES/check/045-check.out" "$BATS_TEST_TMPDIR/check.out"
 	run --separate-stderr hf verify FEATURE=$C45
-	assert_failure 1
+	assert_failure
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/verify.out"
-	diff -u "$FIXTURES/corpus/045-verify.golden" "$BATS_TEST_TMPDIR/verify.out"
+	diff -u "$FIXTURES/check/045-verify.out" "$BATS_TEST_TMPDIR/verify.out"
 }
 
 @test "installed: handoff.mk finds its own programs with none on PATH, and names a missing one" {
@@ -142,14 +145,17 @@ digests() {
 	make -s -C "$TOP" install PREFIX="$p" >/dev/null
 	clone_at "$r"
 	cd "$r"
-	PATH=/usr/bin:/bin run --separate-stderr make -s -f "$p/share/handoff/handoff.mk" handoff FEATURE=$f
+	run --separate-stderr env -u HANDOFF_BIN -u HANDOFF_LIBEXEC PATH=/usr/bin:/bin \
+	    make -s -f "$p/share/handoff/handoff.mk" handoff FEATURE=$f
 	assert_success
 	[ -s "kitty-specs/$f/handoff/artifact-tree.json" ]
 	git add -A kitty-specs && git commit -q -m package
-	PATH=/usr/bin:/bin run --separate-stderr make -s -f "$p/share/handoff/handoff.mk" verify FEATURE=$f
+	run --separate-stderr env -u HANDOFF_BIN -u HANDOFF_LIBEXEC PATH=/usr/bin:/bin \
+	    make -s -f "$p/share/handoff/handoff.mk" verify FEATURE=$f
 	assert_success
 	rm "$p/bin/treehash"
-	PATH=/usr/bin:/bin run --separate-stderr make -s -f "$p/share/handoff/handoff.mk" verify FEATURE=$f
+	run --separate-stderr env -u HANDOFF_BIN -u HANDOFF_LIBEXEC PATH=/usr/bin:/bin \
+	    make -s -f "$p/share/handoff/handoff.mk" verify FEATURE=$f
 	assert_failure
 	[[ "$stderr" == *"missing program: treehash"* ]] || fail "$stderr"
 	[[ "$stderr" != *"not well-formed"* ]] || fail "$stderr"
