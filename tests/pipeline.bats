@@ -908,3 +908,21 @@ bad_input() {
 	assert_failure
 	[[ "$stderr" == *"tapnote: $p/verification.md"* ]] || fail "$stderr"
 }
+
+@test "a mission slug (an upper-case ULID suffix) packages, verifies and replays through generate.sh" {
+	local r="$BATS_TEST_TMPDIR/greet" m=expected-artifacts-manifest-repair-01KZY498 p
+	example_repo "$r"
+	cd "$r"
+	cp -R "kitty-specs/$F1" "kitty-specs/$m"
+	sed -i "s/$F1/$m/g" "kitty-specs/$m/meta.json"
+	commit_all . 1767312000
+	p="kitty-specs/$m/handoff"
+	run hf handoff FEATURE=$m
+	assert_success
+	grep -qx "  \"feature_slug\": \"$m\"," "$p/namespace.json"
+	commit_all . 1767398400
+	run hf verify FEATURE=$m
+	assert_success
+	bash "$p/generate.sh" --write --output-dir "$BATS_TEST_TMPDIR/v"
+	diff -r "$p" "$BATS_TEST_TMPDIR/v"
+}
