@@ -44,8 +44,9 @@ HF_PROBE ?= $(call hf_helper,probe)
 HF_INSTALL ?= $(call hf_helper,install)
 HF_CHECK ?= $(call hf_helper,check)
 HF_TEMPLATER ?= $(call hf_helper,template)
+HF_LOCK ?= $(call hf_helper,lock)
 hf_programs := YAML2JSON TREEHASH EVCAT NSGEN MATRIXGEN TAPNOTE HF_PROBE \
-	HF_INSTALL HF_CHECK HF_TEMPLATER
+	HF_INSTALL HF_CHECK HF_TEMPLATER HF_LOCK
 
 # --- The user's variables (handoff.mk(5)) ----------------------------------
 # REPO is the project root, where kitty-specs/ lives: by default the
@@ -112,7 +113,7 @@ endif
 # A program that is neither there nor built by the including Makefile is
 # named as missing, before anything runs.
 hf_missing := $(strip $(foreach v,$(hf_programs),$(if $(wildcard $($v)),,$(if \
-	$(filter $($v),$(HANDOFF_TOOLS)),,$(notdir $($v))))))
+	$(filter $(abspath $($v)),$(abspath $(HANDOFF_TOOLS))),,$(notdir $($v))))))
 ifneq ($(hf_missing),)
 $(error handoff.mk: missing program: $(hf_missing) (looked in HANDOFF_BIN=$(HANDOFF_BIN), HANDOFF_LIBEXEC=$(HANDOFF_LIBEXEC) and PATH); install handoff or set HANDOFF_BIN and HANDOFF_LIBEXEC)
 endif
@@ -198,13 +199,13 @@ hf_pins = $(or $($2pinsfile),$(hf_$1_pins),$(if $(filter %_p_,$2),$(if $(wildcar
 	hf_t,$(hf_$1_out)/version-matrix.md)),$(hf_b)/$1/replay.pins)))
 define hf_pkg
 $(call hf_t,$2)/artifact-manifest.json: $(call hf_redo,$2/artifact-manifest.json) $(call hf_stamp,$2.s/manifest,$($3sc) \
-		$($3t_man) $($3manifest)) $(call hf_t,$($3manifest)) | $(HANDOFF_TOOLS)
+		$($3t_man) $($3manifest)) $(call hf_t,$($3manifest)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(YAML2JSON) -a source_commit=$$($3sc) \
 	    -a captured_at=$$($3t_man) -o $$(call hf_v,@) $$(call hf_v,$3manifest)
 
 $(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call hf_stamp,$2.s/tree,$(hf_$1_dir) $($3sc) \
 		$($3t_tree) $($3tree_commit) $(hf_$1_t_tree) $(EXCLUDE)) $(call hf_t,$2)/artifact-manifest.json \
-		$(call hf_t,$(hf_$1_tree)$(hf_$1_files)) | $(HANDOFF_TOOLS)
+		$(call hf_t,$(hf_$1_tree)$(hf_$1_files)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(TREEHASH) $$(if $$(hf_$1_tree),-g,-0 -C $$(call \
 	    hf_q,$$(REPO)/$$(hf_$1_dir))) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -f $1 -r $$(hf_$1_dir) -s $$($3sc) -T $$($3t_tree) \
@@ -213,14 +214,14 @@ $(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call
 	    $$(call hf_v,hf_$1_tree)$$(call hf_v,hf_$1_files)
 
 $(call hf_t,$2)/events.jsonl: $(call hf_redo,$2/events.jsonl) $(call hf_stamp,$2.s/events,$($3scope) $($3branch) \
-		$($3sc) $($3t_ev) $(hf_$1_events)) $(call hf_t,$(hf_$1_events)) | $(HANDOFF_TOOLS)
+		$($3sc) $($3t_ev) $(hf_$1_events)) $(call hf_t,$(hf_$1_events)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(EVCAT) -f $1 -p $$($3scope) -b $$(call hf_v,$3branch) \
 	    -s $$($3sc) -t $$($3t_ev) -o $$(call hf_v,@) \
 	    $$(if $$(hf_$1_events),$$(call hf_v,hf_$1_events),-n)
 
 $(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stamp,$2.s/namespace,$($3scope) \
 		$($3branch) $($3sc) $(hf_$1_mission) $($3step) $($3t_ns)) \
-		$(call hf_t,$2)/artifact-manifest.json | $(HANDOFF_TOOLS)
+		$(call hf_t,$2)/artifact-manifest.json | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(NSGEN) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -o $$(call hf_v,@) project_scope_id=$$($3scope) feature_slug=$1 \
 	    'source_branch=$$(subst ','\'',$$($3branch))' source_commit=$$($3sc) \
@@ -230,7 +231,7 @@ $(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stam
 $(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $($3notes) \
 		$(call hf_pins,$1,$3)) $(call hf_t,$2)/namespace.json \
 		$(call hf_t,$2)/artifact-manifest.json $(call hf_t,$(call hf_pins,$1,$3)) \
-		$(call hf_t,$($3notes)) | $(HANDOFF_TOOLS)
+		$(call hf_t,$($3notes)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(MATRIXGEN) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -n $$(call hf_q,$2/namespace.json) -r $$(hf_$1_dir) \
 	    $$(if $$($3notes),-N $$(call hf_v,$3notes)) -o $$(call hf_v,@) \
@@ -240,7 +241,7 @@ $(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_stamp,$2.s
 		$(hf_$1_mission) $($3scope) $($3step) $(hf_$1_dir) $($3manifest_rel) \
 		$($3pinsfile) $($3notes) $($3scenarios) $($3sde) $($3test_cmd)) \
 		$(call hf_t,$2)/artifact-manifest.json \
-		$(call hf_t,$(HANDOFF_TEMPLATE)) | $(HANDOFF_TOOLS)
+		$(call hf_t,$(HANDOFF_TEMPLATE)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(HF_TEMPLATER) -m $$(call hf_q,$2/artifact-manifest.json) \
 	    -o $$(call hf_v,@) $$(call hf_v,HANDOFF_TEMPLATE) \
 	    SOURCE_COMMIT=$$($3sc) 'SOURCE_BRANCH=$$(subst ','\'',$$($3branch))' \
@@ -259,7 +260,7 @@ define hf_note
 $(call hf_t,$2)/verification.md: $(call hf_redo,$2/verification.md) $(call hf_stamp,$2.s/verification,$(hf_$1_branch) \
 		$(hf_$1_sc) $(hf_$1_t_man) $(SCENARIOS) $(TEST_CMD) $(VERIFICATION_FROM)) \
 		$(call hf_t,$(hf_$1_note)) $(call hf_t,$(SCENARIOS)) \
-		$(if $(filter verification,$(hf_goals)),hf-force) | $(HANDOFF_TOOLS)
+		$(if $(filter verification,$(hf_goals)),hf-force) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 ifneq ($$(TEST_CMD),)
 	$$(call hf_reset,$3)$$(SHELL) -c $$(call hf_v,TEST_CMD) >$$(call hf_q,$2.tap)
 	$$(TAPNOTE) -b $$(call hf_v,hf_$1_branch) -s $$(hf_$1_sc) -H $$(HF_HEAD) \
@@ -298,12 +299,14 @@ $(call hf_note,$1,$(hf_b)/$1/pkg,$(hf_b)/$1/outcome.handoff)
 # current while no staged file is newer and OUT holds what was installed.
 hf-handoff-$1: $(call hf_t,$(hf_b)/$1/outcome.handoff)
 $(call hf_t,$(hf_b)/$1/outcome.handoff): $(addprefix \
-		$(call hf_t,$(hf_b)/$1/pkg)/,$(hf_pkgfiles)) $(if $(hf_$1_dirty)$(FORCE),hf-force)
+		$(call hf_t,$(hf_b)/$1/pkg)/,$(hf_pkgfiles)) $(if $(hf_$1_dirty)$(FORCE),hf-force) \
+		| $(call hf_t,$(hf_b)/$1/locked)
 	$$(HF_INSTALL) $(if $(filter verification,$(hf_goals)),-f -n verification.md,$(if \
 	    $(filter 1,$(FORCE)),-f)) -F $1 -r $$(call hf_v,REPO) \
 	    -o $$(call hf_v,hf_$1_out) -s $$(call hf_v,@) $$(call hf_q,$(hf_b)/$1/pkg)
 
-$(call hf_t,$(hf_b)/$1/replay.pins): $(call hf_t,$(hf_$1_out)/version-matrix.md) | $(HANDOFF_TOOLS)
+$(call hf_t,$(hf_b)/$1/replay.pins): $(call hf_t,$(hf_$1_out)/version-matrix.md) | $(HANDOFF_TOOLS) \
+		$(call hf_t,$(hf_b)/$1/locked)
 	$$(MATRIXGEN) -X -o $$(call hf_v,@) $$(call hf_v,<)
 $(if $(hf_$1_p_sc),$(call hf_pkg,$1,$(hf_b)/$1/replay,hf_$1_p_,$(hf_b)/$1/outcome.check \
 	$(hf_b)/$1/outcome.verify))
@@ -331,6 +334,20 @@ endif
 .PHONY: hf-handoff-$1 hf-check-$1 hf-verify-$1
 # The installer's word stays when it refuses, for the tally.
 .PRECIOUS: $(call hf_t,$(hf_b)/$1/outcome.handoff)
+
+# The first recipe of the feature that runs waits for, then takes, the
+# feature's lock, which lock(8) holds to the end of this make: two runs
+# of one feature take turns, each finding what the other built.  It runs
+# whenever anything of the feature will: an input or a stamp changed, a
+# package file is to be made again, or OUT is to be written.
+$(call hf_t,$(hf_b)/$1/locked): $(wildcard $(call hf_t,$(hf_b)/$1)/pkg.s/* $(call \
+		hf_t,$(hf_b)/$1)/replay.s/* $(call hf_t,$(hf_b)/$1)/in/*) $(call \
+		hf_t,$(hf_$1_note)) $(call hf_t,$(MANIFEST)) $(call hf_t,$(NOTES)) \
+		$(call hf_t,$(SCENARIOS)) $(call hf_t,$(HANDOFF_TEMPLATE)) $(if $(strip \
+		$(hf_$1_dirty)$(FORCE)$(filter verification,$(hf_goals))$(foreach \
+		x,$(hf_pkgfiles),$(call hf_redo,$(hf_b)/$1/pkg/$x))$(if $(wildcard \
+		$(call hf_t,$(hf_b)/$1/outcome.handoff)),,x)),hf-force) | $(HANDOFF_TOOLS)
+	$$(HF_LOCK) -s $$(call hf_v,@) $$(call hf_q,$(hf_b)/$1/lock)
 endef
 
 # A feature the probe could not resolve fails with its reason, once its

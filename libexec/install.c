@@ -12,7 +12,6 @@
  * A symbolic link between the repository and OUT, or OUT itself being
  * one, is refused: the package would land wherever the link leads.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -133,8 +132,9 @@ makedirs(const char *out)
 
 /*
  * Remove what a killed run left in out: ".NAME.XXXXXX" for a package
- * file NAME, from -o of a filter or from this program.  The lock held
- * while this runs keeps a live run of the same package from making any.
+ * file NAME, from -o of a filter or from this program.  The feature's
+ * lock, which handoff.mk holds while this runs (lock(8)), keeps a live
+ * run of the same package from making any.
  */
 static void
 cleanstale(const char *out)
@@ -213,17 +213,11 @@ install(const char *feature, const char *repo, const char *out,
 	struct stat st[HF_PKG_NFILES], ost;
 	enum action act[HF_PKG_NFILES];
 	const char *fields;
-	char *p, *link, *lockpath;
-	int i, fd, nwrite = 0, nrefuse = 0, status = HF_OK;
+	char *p, *link;
+	int i, nwrite = 0, nrefuse = 0, status = HF_OK;
 
 	if (unlink(outfile) == -1 && errno != ENOENT)
 		hf_dieio("%s", outfile);
-	lockpath = hf_pkg_path(pkgdir, "../lock");
-	if ((fd = open(lockpath, O_RDWR | O_CREAT, 0666)) == -1)
-		hf_dieio("%s", lockpath);
-	while (flock(fd, LOCK_EX) == -1)
-		if (errno != EINTR)
-			hf_dieio("%s", lockpath);
 
 	/* Only a complete package is installed. */
 	for (i = 0; i < HF_PKG_NFILES; i++) {
@@ -310,8 +304,6 @@ done:
 		hf_buffree(&built[i]);
 	hf_pkg_outcome(outfile, status != HF_OK ? "refused" : nwrite > 0 ?
 	    "written" : "unchanged");
-	close(fd);
-	free(lockpath);
 	return status;
 }
 

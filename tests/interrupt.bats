@@ -26,7 +26,8 @@ setup() {
 	export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.org
 	export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.org
 	export GIT_CONFIG_NOSYSTEM=1 HOME="$D"
-	unset SOURCE_DATE_EPOCH HF_KILL_BEFORE HF_KILL_AFTER HF_KILL_RENAME
+	unset SOURCE_DATE_EPOCH HF_KILL_BEFORE HF_KILL_AFTER HF_KILL_RENAME \
+	    HF_WAIT_IN HF_WAIT
 	mkdir -p "$R"
 	cp -R "$TOP/examples/." "$R/"
 	rm -rf "$R"/kitty-specs/*/handoff
@@ -41,18 +42,27 @@ setup() {
 
 # The stop points: every program of the pipeline behind a wrapper that
 # kills the run's whole process group just before it starts the program
-# (HF_KILL_BEFORE=name) or just after it ends (HF_KILL_AFTER=name), and
-# that runs the installer under strace so that it dies at its Nth rename
-# (HF_KILL_RENAME=N).
+# (HF_KILL_BEFORE=name) or just after it ends (HF_KILL_AFTER=name), that
+# runs the installer under strace so that it dies at its Nth rename
+# (HF_KILL_RENAME=N), or that stops before the program until the test
+# lets it go (HF_WAIT_IN=name: it writes a line to the FIFO
+# $HF_WAIT.arrived, then waits for one on $HF_WAIT.go).
 stops() {
 	local p real
 	mkdir -p "$D/stops"
+	# lock holds the feature's lock for the make that runs it, its
+	# parent: it is run as it is.
+	ln -s "$HANDOFF_LIBEXEC/lock" "$D/stops/lock"
 	for p in $PROGRAMS check; do
 		real=$HANDOFF_BIN/$p
 		[ -x "$real" ] || real=$HANDOFF_LIBEXEC/$p
 		cat >"$D/stops/$p" <<EOF
 #!/bin/bash
 [ "\${HF_KILL_BEFORE:-}" = $p ] && kill -KILL 0
+if [ "\${HF_WAIT_IN:-}" = $p ]; then
+	echo "$p" >"\$HF_WAIT.arrived"
+	read -r _ <"\$HF_WAIT.go"
+fi
 if [ $p = install ] && [ -n "\${HF_KILL_RENAME:-}" ]; then
 	ASAN_OPTIONS=detect_leaks=0 strace -qq -o /dev/null \\
 	    -e trace=rename,renameat,renameat2 \\
@@ -191,4 +201,62 @@ check_out() {
 		run find "$OUT" -name '.*'
 		assert_output ""
 	done
+}
+
+# Whether a process waits for the flock of file $1 (/proc/locks marks a
+# waiter "->"), asked until it does: a condition, not a delay.
+wait_for_waiter() {
+	local ino i
+	ino=$(stat -c %i "$1")
+	for i in $(seq 1 2000); do
+		grep -q -- "-> FLOCK .*:$ino " /proc/locks && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.01
+	done
+	return 1
+}
+
+@test "two runs of one feature at once take turns: both succeed, OUT whole and right, BUILD trusted after, 10 trials" {
+	local i a b
+	[ -r /proc/locks ] || skip "no /proc/locks to see a run wait"
+	reference
+	mkfifo "$D/w.arrived" "$D/w.go"
+	for i in $(seq 1 10); do
+		rm -rf "$OUT" "$R/.git/handoff"
+		# Run A stops inside its build, holding the feature's lock...
+		HF_WAIT_IN=yaml2json HF_WAIT="$D/w" handoff >"$D/a.out" 2>&1 &
+		a=$!
+		read -r _ <"$D/w.arrived"
+		# ...while run B starts and waits for it.
+		handoff >"$D/b.out" 2>&1 &
+		b=$!
+		wait_for_waiter "$R/.git/handoff/$FEATURE/lock" "$b" ||
+		    fail "trial $i: run B did not wait for run A: $(cat "$D/b.out")"
+		echo go >"$D/w.go"
+		wait "$a" || fail "trial $i: run A failed: $(cat "$D/a.out")"
+		wait "$b" || fail "trial $i: run B failed: $(cat "$D/b.out")"
+		check_out 0 "trial $i"
+		for f in $HF_FILES; do cmp "$D/ref/$f" "$OUT/$f"; done
+		# What the two left in BUILD is consistent: nothing to do.
+		run handoff
+		assert_success
+		assert_output ""
+	done
+}
+
+@test "runs of different features do not wait for each other" {
+	local a
+	mkfifo "$D/w.arrived" "$D/w.go"
+	HF_WAIT_IN=yaml2json HF_WAIT="$D/w" handoff >"$D/a.out" 2>&1 &
+	a=$!
+	read -r _ <"$D/w.arrived"
+	# 001 is stopped inside its build: 002 is made all the same.
+	run make -s -f "$TOP/handoff.mk" -C "$R" handoff FEATURE=002-release-notes \
+	    HANDOFF_BIN="$D/stops" HANDOFF_LIBEXEC="$D/stops" PROJECT_SCOPE_ID=example
+	assert_success
+	[ -s "$R/kitty-specs/002-release-notes/handoff/namespace.json" ]
+	[ ! -e "$OUT" ]
+	echo go >"$D/w.go"
+	wait "$a"
+	[ -s "$OUT/namespace.json" ]
 }
