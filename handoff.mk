@@ -339,10 +339,11 @@ endif
 # feature's lock, which lock(8) holds to the end of this make: two runs
 # of one feature take turns, each finding what the other built.  It runs
 # whenever anything of the feature will: an input or a stamp changed, a
-# package file is to be made again, or OUT is to be written.
+# package file is to be made again, or OUT is to be written (which covers
+# an edit of the note in OUT that the package carries: OUT differs then).
 $(call hf_t,$(hf_b)/$1/locked): $(wildcard $(call hf_t,$(hf_b)/$1)/pkg.s/* $(call \
 		hf_t,$(hf_b)/$1)/replay.s/* $(call hf_t,$(hf_b)/$1)/in/*) $(call \
-		hf_t,$(hf_$1_note)) $(call hf_t,$(MANIFEST)) $(call hf_t,$(NOTES)) \
+		hf_t,$(VERIFICATION_FROM)) $(call hf_t,$(MANIFEST)) $(call hf_t,$(NOTES)) \
 		$(call hf_t,$(SCENARIOS)) $(call hf_t,$(HANDOFF_TEMPLATE)) $(if $(strip \
 		$(hf_$1_dirty)$(FORCE)$(filter verification,$(hf_goals))$(foreach \
 		x,$(hf_pkgfiles),$(call hf_redo,$(hf_b)/$1/pkg/$x))$(if $(wildcard \

@@ -605,7 +605,7 @@ cmpmatrix(struct check *ck)
 		say(ck, "version-matrix.md: no versions block");
 	else if (eq)
 		say(ck, "version-matrix.md: the versions block matches; the "
-		    "rest is compared only when generate.sh is handoff's");
+		    "rest is not compared");
 	else
 		say(ck, "version-matrix.md: the versions block differs");
 	free(a);

@@ -112,9 +112,9 @@ trace_make() {
 	cd "$r"
 	run trace_make "$BATS_TEST_TMPDIR/cold" handoff FEATURE=$F1
 	assert_success
-	# The six filters, the probe, the template, the installer, make, and
-	# git: one rev-parse, one config, one log, one cat-file.
-	for p in yaml2json treehash evcat nsgen matrixgen tapnote probe template install make; do
+	# The six filters, the probe, the template, the installer, the lock,
+	# make, and git: one rev-parse, one config, one log, one cat-file.
+	for p in yaml2json treehash evcat nsgen matrixgen tapnote probe template install lock make; do
 		assert_line "$p 1"
 	done
 	n=$(awk '$1 == "git" { print $2 }' <<<"$output")
