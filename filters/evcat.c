@@ -533,22 +533,6 @@ checkline(const char *name, unsigned long line, const char *s, size_t n,
 		hf_dieat(HF_EDATA, name, line, 0, "%s", why);
 }
 
-/* An id as shown in messages: bare when plain ASCII, else JSON-quoted. */
-static char *
-showid(const char *s, size_t len)
-{
-	struct hf_str b = { 0 };
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] <= ' ' || s[i] > '~')
-			break;
-	if (i == len)
-		hf_stradd(&b, s, len);
-	else
-		hf_json_string(&b, s, len);
-	return b.s;
-}
 
 /*
  * Reading.
@@ -707,6 +691,7 @@ oneline(const struct input *in, struct ids *ids, unsigned long line,
     const char *s, size_t n, off_t at)
 {
 	const struct idrec *prev;
+	struct hf_str shown = { 0 };
 	const char *id;
 	size_t idlen;
 	int owned;
@@ -731,10 +716,13 @@ oneline(const struct input *in, struct ids *ids, unsigned long line,
 		}
 		refill(in, ids, at);
 	}
-	if ((prev = idadd(&ids->set, id, idlen, line)) != NULL)
+	if ((prev = idadd(&ids->set, id, idlen, line)) != NULL) {
+		hf_evlog_id(&shown, id, idlen);
+		hf_straddc(&shown, '\0');
 		hf_dieat(HF_EDATA, in->name, line, 0,
-		    "duplicate event_id %s (first on line %lu)",
-		    showid(id, idlen), prev->line);
+		    "duplicate event_id %s (first on line %lu)", shown.s,
+		    prev->line);
+	}
 	if (owned)
 		free((char *)id);
 }
@@ -843,21 +831,12 @@ static int
 bootopt(const char *v, int opt, const char *name,
     const char *(*bad)(const char *))
 {
-	const char *why;
-	char *q;
-
 	if (v == NULL || *v == '\0') {
 		hf_warn("the bootstrap event needs %s-%c %s",
 		    opt == 'A' ? "a non-empty " : "", opt, name);
 		return 0;
 	}
-	if (bad != NULL && (why = bad(v)) != NULL) {
-		q = hf_quote(v);
-		hf_warn("-%c: %s: %s", opt, q, why);
-		free(q);
-		return 0;
-	}
-	return 1;
+	return bad == NULL || !hf_badopt(opt, v, bad);
 }
 
 static void
@@ -911,145 +890,33 @@ bootstrap(const struct hf_ns *ns, const char *actor)
 	cJSON_Delete(ev);
 }
 
-/* The number of lines in in from offset off on, a final one included. */
-static size_t
-countlines(const struct input *in, off_t off)
-{
-	char *buf, *p, *end;
-	size_t n, lines = 0;
-
-	buf = hf_malloc(EVCAT_BLOCK);
-	for (; off < in->len; off += (off_t)n) {
-		n = in->len - off < (off_t)EVCAT_BLOCK ?
-		    (size_t)(in->len - off) : EVCAT_BLOCK;
-		readat(in, off, buf, n);
-		for (p = buf, end = buf + n;
-		    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-			lines++;
-	}
-	free(buf);
-	return lines + (in->len > 0 && !in->lastnl);
-}
-
-static int
-byteat(const struct input *in, off_t off)
-{
-	char c;
-
-	readat(in, off, &c, 1);
-	return (unsigned char)c;
-}
-
-/* Report the committed line number line, which starts at offset start. */
-static void
-rewritten(const struct input *old, unsigned long line, off_t start)
-{
-	const char *id;
-	char *buf, *nl, *shown;
-	size_t n, idlen;
-	int owned;
-
-	n = old->len - start < (off_t)EVCAT_LINE_MAX + 1 ?
-	    (size_t)(old->len - start) : EVCAT_LINE_MAX + 1;
-	buf = hf_malloc(n + 1);
-	readat(old, start, buf, n);
-	if ((nl = memchr(buf, '\n', n)) != NULL)
-		n = (size_t)(nl - buf);
-	checkline(old->name, line, buf, n, &id, &idlen, &owned);
-	shown = showid(id, idlen);
-	printf("history rewritten at line %lu (event_id %s)\n", line, shown);
-	free(shown);
-	if (owned)
-		free((char *)id);
-	free(buf);
-}
-
 /*
  * Compare the log with the committed copy, both as they would be passed
- * through (so a missing final newline makes no difference).
+ * through (so a missing final newline makes no difference), in the
+ * library's words, which check uses too.
  */
 static int
 compare(const char *committed, const char *path)
 {
 	struct input old, cur;
-	char *a, *b, *p, *nl;
-	off_t off = 0, min, start = 0;
-	unsigned long line = 1;
-	size_t n, i;
-	int status;
+	struct hf_evsrc a, b;
+	struct hf_evdiff d;
+	struct hf_str msg = { 0 };
 
 	openinput(committed, &old);
 	checkinput(&old);
 	openinput(path, &cur);
 	checkinput(&cur);
-
-	/* Find the first differing byte; count the committed lines. */
-	a = hf_malloc(EVCAT_BLOCK);
-	b = hf_malloc(EVCAT_BLOCK);
-	min = old.len < cur.len ? old.len : cur.len;
-	while (off < min) {
-		n = min - off < (off_t)EVCAT_BLOCK ? (size_t)(min - off) :
-		    EVCAT_BLOCK;
-		readat(&old, off, a, n);
-		readat(&cur, off, b, n);
-		i = 0;
-		if (memcmp(a, b, n) != 0)
-			while (a[i] == b[i])
-				i++;
-		else
-			i = n;
-		for (p = a; (nl = memchr(p, '\n', (size_t)(a + i - p))) !=
-		    NULL; p = nl + 1) {
-			line++;
-			start = off + (nl - a) + 1;
-		}
-		off += (off_t)i;
-		if (i < n)
-			break;
-	}
-	free(a);
-	free(b);
-
-	if (off < min)
-		status = EXIT_REWRITTEN;
-	else if (old.len == cur.len)
-		status = HF_OK;
-	else if (old.len < cur.len) {
-		/* The committed copy ends first: a prefix of the log? */
-		if (old.len == 0 || old.lastnl)
-			status = EXIT_APPENDED;
-		else if (byteat(&cur, off) == '\n') {
-			off++;
-			status = off == cur.len ? HF_OK : EXIT_APPENDED;
-		} else
-			status = EXIT_REWRITTEN;
-	} else {
-		/* The log ends first: lines are missing or cut short. */
-		status = EXIT_REWRITTEN;
-		if (cur.len > 0 && !cur.lastnl && byteat(&old, off) == '\n') {
-			if (old.len == cur.len + 1)
-				status = HF_OK;
-			line++;
-			start = off + 1;
-		}
-	}
-
-	switch (status) {
-	case HF_OK:
-		printf("identical\n");
-		break;
-	case EXIT_APPENDED:
-		n = countlines(&cur, off);
-		printf("%zu event%s appended since the handoff\n", n,
-		    n == 1 ? "" : "s");
-		break;
-	default:
-		rewritten(&old, line, start);
-		break;
-	}
+	a = (struct hf_evsrc){ old.name, old.fd, old.start, old.len };
+	b = (struct hf_evsrc){ cur.name, cur.fd, cur.start, cur.len };
+	hf_evlog_compare(&a, &b, &d);
+	hf_evlog_describe(&msg, &a, &d);
+	printf("%.*s\n", (int)msg.len, msg.s);
+	hf_strfree(&msg);
 	closeinput(&old);
 	closeinput(&cur);
-	return status;
+	return d.kind == HF_EV_IDENTICAL ? HF_OK : d.kind == HF_EV_APPENDED ?
+	    EXIT_APPENDED : EXIT_REWRITTEN;
 }
 
 int

@@ -1335,15 +1335,8 @@ checknote(const char *path, const char *spath, const char *tap,
 static void
 checkopt(int opt, const char *v, const char *(*bad)(const char *))
 {
-	const char *why;
-	char *q;
-
-	if (v == NULL || (why = bad(v)) == NULL)
-		return;
-	q = hf_quote(v);
-	hf_warn("-%c: %s: %s", opt, q, why);
-	free(q);
-	hf_exit(HF_EUSAGE);
+	if (hf_badopt(opt, v, bad))
+		hf_exit(HF_EUSAGE);
 }
 
 static void

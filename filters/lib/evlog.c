@@ -150,16 +150,28 @@ hf_evlog_compare(const struct hf_evsrc *old, const struct hf_evsrc *cur,
 	}
 }
 
+void
+hf_evlog_id(struct hf_str *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && s[i] > ' ' && s[i] <= '~'; i++)
+		;
+	if (i == len && len > 0)
+		hf_stradd(out, s, len);
+	else
+		hf_json_string(out, s, len);
+}
+
 /*
- * The event_id of the committed line at offset start, as evcat shows an
- * id: verbatim when it is printable ASCII without blanks, else as a JSON
- * string.  Nothing when the line holds none.
+ * The event_id of the committed line at offset start, as hf_evlog_id
+ * shows it; nothing when the line holds none.
  */
 static void
 showid(struct hf_str *out, const struct hf_evsrc *old, long long start)
 {
 	cJSON *ev, *id;
-	char *buf, *nl, *s;
+	char *buf, *nl;
 	size_t n;
 
 	if (start >= old->len)
@@ -174,13 +186,7 @@ showid(struct hf_str *out, const struct hf_evsrc *old, long long start)
 	id = cJSON_GetObjectItemCaseSensitive(ev, "event_id");
 	if (cJSON_IsString(id)) {
 		hf_straddstr(out, " (event_id ");
-		for (s = id->valuestring; *s > ' ' && *s <= '~'; s++)
-			;
-		if (*s == '\0' && s != id->valuestring)
-			hf_straddstr(out, id->valuestring);
-		else
-			hf_json_string(out, id->valuestring,
-			    strlen(id->valuestring));
+		hf_evlog_id(out, id->valuestring, strlen(id->valuestring));
 		hf_straddc(out, ')');
 	}
 	cJSON_Delete(ev);

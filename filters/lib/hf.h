@@ -224,6 +224,11 @@ const char *hf_badtime(const char *);
 /* A manifest version: no white space or control character. */
 const char *hf_badversion(const char *);
 /*
+ * An option's value held to one of these rules: "prog: -X: "value": why"
+ * and 1 when it breaks it, 0 when it keeps it or is NULL.
+ */
+int	 hf_badopt(int, const char *, const char *(*)(const char *));
+/*
  * The identity tuple of a package, as namespace.json holds it; a filter
  * fills in what it is given and leaves the rest NULL.  step NULL is no
  * step; at is the time of the file being written (generated_at,
@@ -476,6 +481,11 @@ void	 hf_evlog_compare(const struct hf_evsrc *, const struct hf_evsrc *,
  */
 void	 hf_evlog_describe(struct hf_str *, const struct hf_evsrc *,
 	    const struct hf_evdiff *);
+/*
+ * Append an event_id as messages show it: as it is when it is printable
+ * ASCII without blanks, else as a JSON string.
+ */
+void	 hf_evlog_id(struct hf_str *, const char *, size_t);
 /* ---- end of pkgcmp.c, evlog.c ---------------------------------------- */
 
 #endif /* HF_H */

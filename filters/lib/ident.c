@@ -9,6 +9,7 @@
  * "'/' is not allowed", meant to follow "key: value: " in a message.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -230,4 +231,18 @@ hf_ns_fromjson(struct hf_ns *ns, const cJSON *root, const char *file,
 	    hf_badversion, 0);
 	ns->step = member(root, file, status, "step_id", hf_badstep, 1);
 	ns->at = member(root, file, status, "generated_at", hf_badtime, 0);
+}
+
+int
+hf_badopt(int opt, const char *v, const char *(*bad)(const char *))
+{
+	const char *why;
+	char *q;
+
+	if (v == NULL || (why = bad(v)) == NULL)
+		return 0;
+	q = hf_quote(v);
+	hf_warn("-%c: %s: %s", opt, q, why);
+	free(q);
+	return 1;
 }

@@ -38,15 +38,8 @@ badusage(const char *msg)
 static void
 checkopt(int opt, const char *v, const char *(*bad)(const char *))
 {
-	const char *why;
-	char *q;
-
-	if (v == NULL || (why = bad(v)) == NULL)
-		return;
-	q = hf_quote(v);
-	hf_warn("-%c: %s: %s", opt, q, why);
-	free(q);
-	usage(stderr, HF_EUSAGE);
+	if (hf_badopt(opt, v, bad))
+		usage(stderr, HF_EUSAGE);
 }
 
 int
