@@ -560,21 +560,7 @@ writeall(int fd, const char *buf, size_t len, const char *what)
 static void
 readat(const struct input *in, off_t off, char *buf, size_t n)
 {
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = pread(in->fd, buf, n, in->start + off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			hf_dieio("%s", in->name);
-		}
-		if (r == 0)
-			hf_die(HF_EUSAGE, "%s: changed while being read",
-			    in->name);
-		buf += r;
-		off += r;
-		n -= (size_t)r;
-	}
+	hf_preadall(in->fd, buf, n, in->start + off, in->name);
 }
 
 static void

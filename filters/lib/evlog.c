@@ -28,22 +28,7 @@
 static void
 readat(const struct hf_evsrc *in, long long off, char *buf, size_t n)
 {
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = pread(in->fd, buf, n, (off_t)(in->start + off))) ==
-		    -1) {
-			if (errno == EINTR)
-				continue;
-			hf_dieio("%s", in->name);
-		}
-		if (r == 0)
-			hf_die(HF_EUSAGE, "%s: changed while being read",
-			    in->name);
-		buf += r;
-		off += r;
-		n -= (size_t)r;
-	}
+	hf_preadall(in->fd, buf, n, (off_t)(in->start + off), in->name);
 }
 
 static int

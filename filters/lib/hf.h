@@ -150,6 +150,11 @@ void	 hf_readall(const char *, struct hf_buf *);
  */
 void	 hf_readmax(const char *, struct hf_buf *, size_t, int);
 void	 hf_buffree(struct hf_buf *);
+/*
+ * Read n bytes at offset off of fd, which a first pass found there: fewer
+ * now means the file changed under us, an error (exit 2) naming name.
+ */
+void	 hf_preadall(int, void *, size_t, off_t, const char *);
 /* The display name of a path argument: "<stdin>" for NULL or "-". */
 const char *hf_inname(const char *);
 /* Open path for reading, or stdin for NULL or "-"; exit 2 on failure. */

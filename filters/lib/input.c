@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hf.h"
 
@@ -142,4 +143,24 @@ hf_nextline(const struct hf_buf *b, size_t *pos, struct hf_line *l)
 	*pos += l->len + (nl != NULL);
 	l->no++;
 	return 1;
+}
+
+void
+hf_preadall(int fd, void *buf, size_t n, off_t off, const char *name)
+{
+	char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = pread(fd, p, n, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			hf_dieio("%s", name);
+		}
+		if (r == 0)
+			hf_die(HF_EUSAGE, "%s: changed while being read", name);
+		p += r;
+		off += r;
+		n -= (size_t)r;
+	}
 }
