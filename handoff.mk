@@ -336,7 +336,7 @@ endif
 .PRECIOUS: $(call hf_t,$(hf_b)/$1/outcome.handoff)
 
 # The first recipe of the feature that runs waits for, then takes, the
-# feature's lock, which lock(8) holds to the end of this make: two runs
+# feature's lock, which libexec/lock holds to the end of this make: two runs
 # of one feature take turns, each finding what the other built.  It runs
 # whenever anything of the feature will: an input or a stamp changed, a
 # package file is to be made again, or OUT is to be written (which covers

@@ -133,7 +133,7 @@ makedirs(const char *out)
 /*
  * Remove what a killed run left in out: ".NAME.XXXXXX" for a package
  * file NAME, from -o of a filter or from this program.  The feature's
- * lock, which handoff.mk holds while this runs (lock(8)), keeps a live
+ * lock, which handoff.mk holds while this runs (libexec/lock), keeps a live
  * run of the same package from making any.
  */
 static void
