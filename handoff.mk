@@ -192,18 +192,21 @@ $(HF_WATCH):
 hf_reset = $(foreach o,$1,$(file >$o,))$(file >$@,)
 # A package file that a killed or failed run left empty is built again.
 hf_redo = $(if $(file <$1),,hf-force)
+# A program the including Makefile builds is a prerequisite of what it
+# makes, under the name that Makefile gives it: rebuilding it remakes them.
+hf_tool = $(filter %/$(notdir $1),$(HANDOFF_TOOLS))
 # The version pins: PINS (for a replay, the PINS its generate.sh pins),
 # else the feature's committed versions file; a replay without either
 # takes those of the committed version-matrix.md.
 hf_pins = $(or $($2pinsfile),$(hf_$1_pins),$(if $(filter %_p_,$2),$(if $(wildcard $(call \
 	hf_t,$(hf_$1_out)/version-matrix.md)),$(hf_b)/$1/replay.pins)))
 define hf_pkg
-$(call hf_t,$2)/artifact-manifest.json: $(call hf_redo,$2/artifact-manifest.json) $(call hf_stamp,$2.s/manifest,$($3sc) \
+$(call hf_t,$2)/artifact-manifest.json: $(call hf_redo,$2/artifact-manifest.json) $(call hf_tool,$(YAML2JSON)) $(call hf_stamp,$2.s/manifest,$($3sc) \
 		$($3t_man) $($3manifest)) $(call hf_t,$($3manifest)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(YAML2JSON) -a source_commit=$$($3sc) \
 	    -a captured_at=$$($3t_man) -o $$(call hf_v,@) $$(call hf_v,$3manifest)
 
-$(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call hf_stamp,$2.s/tree,$(hf_$1_dir) $($3sc) \
+$(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call hf_tool,$(TREEHASH)) $(call hf_stamp,$2.s/tree,$(hf_$1_dir) $($3sc) \
 		$($3t_tree) $($3tree_commit) $(hf_$1_t_tree) $(EXCLUDE)) $(call hf_t,$2)/artifact-manifest.json \
 		$(call hf_t,$(hf_$1_tree)$(hf_$1_files)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(TREEHASH) $$(if $$(hf_$1_tree),-g,-0 -C $$(call \
@@ -213,13 +216,13 @@ $(call hf_t,$2)/artifact-tree.json: $(call hf_redo,$2/artifact-tree.json) $(call
 	    $$(foreach x,$$(EXCLUDE),-x $$(call hf_v,x)) -o $$(call hf_v,@) \
 	    $$(call hf_v,hf_$1_tree)$$(call hf_v,hf_$1_files)
 
-$(call hf_t,$2)/events.jsonl: $(call hf_redo,$2/events.jsonl) $(call hf_stamp,$2.s/events,$($3scope) $($3branch) \
+$(call hf_t,$2)/events.jsonl: $(call hf_redo,$2/events.jsonl) $(call hf_tool,$(EVCAT)) $(call hf_stamp,$2.s/events,$($3scope) $($3branch) \
 		$($3sc) $($3t_ev) $(hf_$1_events)) $(call hf_t,$(hf_$1_events)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(EVCAT) -f $1 -p $$($3scope) -b $$(call hf_v,$3branch) \
 	    -s $$($3sc) -t $$($3t_ev) -o $$(call hf_v,@) \
 	    $$(if $$(hf_$1_events),$$(call hf_v,hf_$1_events),-n)
 
-$(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stamp,$2.s/namespace,$($3scope) \
+$(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_tool,$(NSGEN)) $(call hf_stamp,$2.s/namespace,$($3scope) \
 		$($3branch) $($3sc) $(hf_$1_mission) $($3step) $($3t_ns)) \
 		$(call hf_t,$2)/artifact-manifest.json | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
 	$$(call hf_reset,$4)$$(NSGEN) -m $$(call hf_q,$2/artifact-manifest.json) \
@@ -228,7 +231,7 @@ $(call hf_t,$2)/namespace.json: $(call hf_redo,$2/namespace.json) $(call hf_stam
 	    mission_key=$$(hf_$1_mission) $$(if $$($3step),'step_id=$$(subst \
 	    ','\'',$$($3step))') generated_at=$$($3t_ns)
 
-$(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $($3notes) \
+$(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call hf_tool,$(MATRIXGEN)) $(call hf_stamp,$2.s/matrix,$(hf_$1_dir) $($3notes) \
 		$(call hf_pins,$1,$3)) $(call hf_t,$2)/namespace.json \
 		$(call hf_t,$2)/artifact-manifest.json $(call hf_t,$(call hf_pins,$1,$3)) \
 		$(call hf_t,$($3notes)) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
@@ -237,7 +240,7 @@ $(call hf_t,$2)/version-matrix.md: $(call hf_redo,$2/version-matrix.md) $(call h
 	    $$(if $$($3notes),-N $$(call hf_v,$3notes)) -o $$(call hf_v,@) \
 	    $$(if $$(call hf_pins,$1,$3),'$$(subst ','\'',$$(call hf_pins,$1,$3))',/dev/null)
 
-$(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_stamp,$2.s/generate,$($3sc) $($3branch) \
+$(call hf_t,$2)/generate.sh: $(call hf_redo,$2/generate.sh) $(call hf_tool,$(HF_TEMPLATER)) $(call hf_stamp,$2.s/generate,$($3sc) $($3branch) \
 		$(hf_$1_mission) $($3scope) $($3step) $(hf_$1_dir) $($3manifest_rel) \
 		$($3pinsfile) $($3notes) $($3scenarios) $($3sde) $($3test_cmd)) \
 		$(call hf_t,$2)/artifact-manifest.json \
@@ -257,7 +260,7 @@ endef
 # TEST_CMD asks for a new run; with neither, tapnote writes a note that
 # says no test ran.  The carried note is copied by make itself.
 define hf_note
-$(call hf_t,$2)/verification.md: $(call hf_redo,$2/verification.md) $(call hf_stamp,$2.s/verification,$(hf_$1_branch) \
+$(call hf_t,$2)/verification.md: $(call hf_redo,$2/verification.md) $(call hf_tool,$(TAPNOTE)) $(call hf_stamp,$2.s/verification,$(hf_$1_branch) \
 		$(hf_$1_sc) $(hf_$1_t_man) $(SCENARIOS) $(TEST_CMD) $(VERIFICATION_FROM)) \
 		$(call hf_t,$(hf_$1_note)) $(call hf_t,$(SCENARIOS)) \
 		$(if $(filter verification,$(hf_goals)),hf-force) | $(HANDOFF_TOOLS) $(call hf_t,$(hf_b)/$1/locked)
@@ -347,7 +350,7 @@ $(call hf_t,$(hf_b)/$1/locked): $(wildcard $(call hf_t,$(hf_b)/$1)/pkg.s/* $(cal
 		$(call hf_t,$(SCENARIOS)) $(call hf_t,$(HANDOFF_TEMPLATE)) $(if $(strip \
 		$(hf_$1_dirty)$(FORCE)$(filter verification,$(hf_goals))$(foreach \
 		x,$(hf_pkgfiles),$(call hf_redo,$(hf_b)/$1/pkg/$x))$(if $(wildcard \
-		$(call hf_t,$(hf_b)/$1/outcome.handoff)),,x)),hf-force) | $(HANDOFF_TOOLS)
+		$(call hf_t,$(hf_b)/$1/outcome.handoff)),,x)),hf-force) $(HANDOFF_TOOLS)
 	$$(HF_LOCK) -s $$(call hf_v,@) $$(call hf_q,$(hf_b)/$1/lock)
 endef
 

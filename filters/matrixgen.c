@@ -626,13 +626,22 @@ writereplay(struct hf_str *o, const struct hf_ns *ns, const char *featdir,
 	hf_straddstr(o, "## Replay\n\nFrom the root of the repository, on "
 	    "branch ");
 	hf_md_code(o, ns->branch, 0);
+	/*
+	 * make -f names handoff.mk itself, so that the commands work in a
+	 * repository whose own Makefile has no such targets; where it is
+	 * installed is the reader's, so the path is a variable with the
+	 * default prefix's.
+	 */
 	hf_straddstr(o, ": regenerate the package (only stale files are "
 	    "rewritten), compare it with the committed one, then run the "
 	    "package's own script into a scratch directory and compare that "
 	    "too. Every command exits 0 when the package is current, and "
-	    "diff prints nothing.\n\n```sh\n");
+	    "diff prints nothing. `HANDOFF_MK` names the toolkit's installed "
+	    "`handoff.mk`, `share/handoff/handoff.mk` under its prefix."
+	    "\n\n```sh\n");
 	for (i = 0; i < sizeof(target) / sizeof(target[0]); i++) {
-		hf_straddstr(o, "make ");
+		hf_straddstr(o, "make -f \"${HANDOFF_MK:-"
+		    "/usr/local/share/handoff/handoff.mk}\" ");
 		hf_straddstr(o, target[i]);
 		hf_straddstr(o, " FEATURE=");
 		shword(o, ns->slug, 0);

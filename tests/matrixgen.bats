@@ -88,7 +88,7 @@ source-branch=2.x"
 	matrixgen -n "$c/namespace.json" -m "$c/artifact-manifest.json" \
 	    "$T/pins" >"$T/vm"
 	diff -u <(matrixgen -x "$c/version-matrix.md") <(matrixgen -x "$T/vm")
-	grep -qx 'make check FEATURE=045-mission-handoff-package-version-matrix' "$T/vm"
+	grep -qxF 'make -f "${HANDOFF_MK:-/usr/local/share/handoff/handoff.mk}" check FEATURE=045-mission-handoff-package-version-matrix' "$T/vm"
 	grep -qx '| `input.spec.main` | `spec.md` | `specify` | yes |' "$T/vm"
 	grep -qx '| `evidence.data-model` | `data-model.md` | optional | no |' "$T/vm"
 	grep -qx 'The manifest declares no workflow artifacts.' "$T/vm"
@@ -117,15 +117,20 @@ source-branch=main"
 	# arguments one a line.
 	awk '/^```sh$/ { on = 1; next } /^```$/ { if (on) exit } on' \
 	    "$T/vm" >"$T/replay.sh"
-	run bash -c 'make() { printf "make<%s>\n" "$@"; }
+	run bash -c 'unset HANDOFF_MK
+make() { printf "make<%s>\n" "$@"; }
 bash() { printf "bash<%s>\n" "$@"; }
 diff() { printf "diff<%s>\n" "$@"; }
 . "$1"' _ "$T/replay.sh"
 	assert_success
-	assert_output "make<handoff>
+	assert_output "make<-f>
+make</usr/local/share/handoff/handoff.mk>
+make<handoff>
 make<FEATURE=007-export-widgets>
 make<FEATURE_DIR=my feature>
 make<OUT=it's/out>
+make<-f>
+make</usr/local/share/handoff/handoff.mk>
 make<check>
 make<FEATURE=007-export-widgets>
 make<FEATURE_DIR=my feature>
@@ -143,7 +148,7 @@ diff</tmp/007-export-widgets-handoff>"
 	run matrixgen -n "$NS" -m "$MAN" -p -pkg </dev/null
 	assert_success
 	assert_line 'diff -r ./-pkg /tmp/007-export-widgets-handoff'
-	assert_line 'make check FEATURE=007-export-widgets OUT=-pkg'
+	assert_line 'make -f "${HANDOFF_MK:-/usr/local/share/handoff/handoff.mk}" check FEATURE=007-export-widgets OUT=-pkg'
 }
 
 @test "table cells: '|' and backticks are escaped, output unchanged" {

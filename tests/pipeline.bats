@@ -926,3 +926,20 @@ bad_input() {
 	bash "$p/generate.sh" --write --output-dir "$BATS_TEST_TMPDIR/v"
 	diff -r "$p" "$BATS_TEST_TMPDIR/v"
 }
+
+@test "the replay commands of version-matrix.md work as written, in a repository with a Makefile of its own" {
+	local r="$BATS_TEST_TMPDIR/greet" p
+	example_repo "$r"
+	cd "$r"
+	printf 'all:\n\t@echo the project builds\n' >Makefile
+	commit_all . 1767312000
+	p="kitty-specs/$F1/handoff"
+	hf handoff FEATURE=$F1
+	commit_all . 1767398400
+	awk '/^```sh$/ { on = 1; next } /^```$/ { if (on) exit } on' \
+	    "$p/version-matrix.md" >"$BATS_TEST_TMPDIR/replay.sh"
+	grep -q '^make -f "${HANDOFF_MK:-' "$BATS_TEST_TMPDIR/replay.sh"
+	run sh -e "$BATS_TEST_TMPDIR/replay.sh"
+	assert_success
+	assert_line "check: $F1: the package matches its replay (7 files)"
+}
