@@ -274,7 +274,7 @@ else ifneq ($$(hf_$1_note),)
 else
 	$$(call hf_reset,$3)$$(TAPNOTE) -n -b $$(call hf_v,hf_$1_branch) \
 	    -s $$(hf_$1_sc) -H $$(hf_$1_sc) -d $$(hf_$1_t_man) \
-	    $$(if $$(SCENARIOS),-m $$(call hf_v,SCENARIOS)) -o $$(call hf_v,@) </dev/null
+	    $$(if $$(SCENARIOS),-m $$(call hf_v,SCENARIOS)) -o $$(call hf_v,@)
 endif
 endef
 
@@ -302,7 +302,7 @@ $(call hf_note,$1,$(hf_b)/$1/pkg,$(hf_b)/$1/outcome.handoff)
 # current while no staged file is newer and OUT holds what was installed.
 hf-handoff-$1: $(call hf_t,$(hf_b)/$1/outcome.handoff)
 $(call hf_t,$(hf_b)/$1/outcome.handoff): $(addprefix \
-		$(call hf_t,$(hf_b)/$1/pkg)/,$(hf_pkgfiles)) $(if $(hf_$1_dirty)$(FORCE),hf-force) \
+		$(call hf_t,$(hf_b)/$1/pkg)/,$(hf_pkgfiles)) $(if $(hf_$1_dirty),hf-force) \
 		| $(call hf_t,$(hf_b)/$1/locked)
 	$$(HF_INSTALL) $(if $(filter verification,$(hf_goals)),-f -n verification.md,$(if \
 	    $(filter 1,$(FORCE)),-f)) -F $1 -r $$(call hf_v,REPO) \
@@ -348,7 +348,7 @@ $(call hf_t,$(hf_b)/$1/locked): $(wildcard $(call hf_t,$(hf_b)/$1)/pkg.s/* $(cal
 		hf_t,$(hf_b)/$1)/replay.s/* $(call hf_t,$(hf_b)/$1)/in/*) $(call \
 		hf_t,$(VERIFICATION_FROM)) $(call hf_t,$(MANIFEST)) $(call hf_t,$(NOTES)) \
 		$(call hf_t,$(SCENARIOS)) $(call hf_t,$(HANDOFF_TEMPLATE)) $(if $(strip \
-		$(hf_$1_dirty)$(FORCE)$(filter verification,$(hf_goals))$(foreach \
+		$(hf_$1_dirty)$(filter verification,$(hf_goals))$(foreach \
 		x,$(hf_pkgfiles),$(call hf_redo,$(hf_b)/$1/pkg/$x))$(if $(wildcard \
 		$(call hf_t,$(hf_b)/$1/outcome.handoff)),,x)),hf-force) $(HANDOFF_TOOLS)
 	$$(HF_LOCK) -s $$(call hf_v,@) $$(call hf_q,$(hf_b)/$1/lock)
