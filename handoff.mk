@@ -311,7 +311,7 @@ $(call hf_t,$(hf_b)/$1/outcome.handoff): $(addprefix \
 $(call hf_t,$(hf_b)/$1/replay.pins): $(call hf_t,$(hf_$1_out)/version-matrix.md) | $(HANDOFF_TOOLS) \
 		$(call hf_t,$(hf_b)/$1/locked)
 	$$(MATRIXGEN) -X -o $$(call hf_v,@) $$(call hf_v,<)
-$(if $(hf_$1_p_sc),$(call hf_pkg,$1,$(hf_b)/$1/replay,hf_$1_p_,$(hf_b)/$1/outcome.check \
+$(if $(and $(hf_$1_p_sc),$(hf_replaying)),$(call hf_pkg,$1,$(hf_b)/$1/replay,hf_$1_p_,$(hf_b)/$1/outcome.check \
 	$(hf_b)/$1/outcome.verify))
 ifneq ($(hf_$1_p_sc),)
 hf-check-$1: $(addprefix $(call hf_t,$(hf_b)/$1/replay)/,$(hf_replayed))
@@ -368,6 +368,12 @@ ifneq ($(HF_ERROR),)
 $(error $(HF_ERROR))
 endif
 hf_ok := $(foreach f,$(HF_FEATURES),$(if $(hf_$f_error),,$f))
+# Only the make that builds reads the features' rules: the -all targets'
+# own make only starts it and tallies.  The replay's rules are read only
+# for check and verify.
+hf_building := $(hf_one)$(filter hf-%,$(hf_goals))
+hf_replaying := $(filter check verify hf-check-% hf-verify-%,$(hf_goals))
+ifneq ($(hf_building),)
 $(foreach f,$(hf_each),$(foreach x,$(hf_pkgfiles),$(eval $(call hf_cmp,$f,$x))))
 # The parameters of the feature's own package are the user's; its replay's
 # are those its generate.sh pins (hf_F_p_..., from the probe).
@@ -378,6 +384,7 @@ $(foreach f,$(hf_each),$(eval hf_$f_note := $$(if $$(TEST_CMD),,$$(or $$(if $$(h
 	$$(wildcard $$(call hf_t,$$(hf_$f_out)/verification.md)),$$(hf_$f_out)/verification.md)))))
 $(foreach f,$(hf_each),$(eval $(call $(if \
 	$(filter $f,$(hf_ok)),hf_feature,hf_failed),$f)))
+endif
 endif
 
 # --- Targets ----------------------------------------------------------------
