@@ -42,25 +42,20 @@ checkopt(int opt, const char *v, const char *(*bad)(const char *))
 		usage(stderr, HF_EUSAGE);
 }
 
-int
-main(int argc, char *argv[])
-{
-	/*
-	 * Static, and freed here first: in a fuzzing build every exit returns
-	 * to the driver, which runs main() again, and a run that an error
-	 * ended leaves them to the next.
-	 */
-	static struct tree t;
-	static struct patterns all, absent;
-	static struct committed cm;
-	static const char **excludes;
-	static cJSON *mroot;
-	struct hf_ns ns = { 0 };
-	const char *dir = NULL, *manifest = NULL, *committed = NULL;
-	const char *out = NULL, *file;
-	char stamp[21];
-	int ch, nul = 0, git = 0, status = HF_OK;
+/*
+ * What a run holds, static and freed by release() at the start as well as
+ * the end: in a fuzzing build every exit returns to the driver, which runs
+ * main() again, and a run that an error ended leaves it to the next.
+ */
+static struct tree t;
+static struct patterns all, absent;
+static struct committed cm;
+static const char **excludes;
+static cJSON *mroot;
 
+static void
+release(void)
+{
 	freetree(&t);
 	freepatterns(&all);
 	freepatterns(&absent);
@@ -69,6 +64,18 @@ main(int argc, char *argv[])
 	excludes = NULL;
 	cJSON_Delete(mroot);
 	mroot = NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct hf_ns ns = { 0 };
+	const char *dir = NULL, *manifest = NULL, *committed = NULL;
+	const char *out = NULL, *file;
+	char stamp[21];
+	int ch, nul = 0, git = 0, status = HF_OK;
+
+	release();
 	hf_setprogname(argv[0]);
 	while ((ch = getopt(argc, argv, "0C:c:f:ghm:o:r:s:T:t:x:")) != -1) {
 		switch (ch) {
@@ -156,13 +163,6 @@ main(int argc, char *argv[])
 	else
 		emit(&t, &absent, &ns, hf_inname(file));
 
-	freetree(&t);
-	freepatterns(&all);
-	freepatterns(&absent);
-	free(excludes);
-	excludes = NULL;
-	cJSON_Delete(mroot);
-	mroot = NULL;
-	freecommitted(&cm);
+	release();
 	hf_exit(status);
 }
