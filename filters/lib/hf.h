@@ -334,6 +334,29 @@ void	 hf_manifest_walk(const struct hf_manifest *, hf_itemfn *, void *);
 
 /* jsonw.c */
 /*
+ * The one JSON writer: values appended to a buffer as they come, laid out
+ * as Python's json.dumps(obj, indent=N) (indent > 0) or json.dumps(obj,
+ * separators=(",", ":")) (indent == 0) lays them out.  A container is
+ * opened and closed with its bracket; a member of an object is a key and
+ * then a value.  The writer adds every separator, newline and
+ * indentation; the caller only says what comes next.
+ */
+struct hf_jw {
+	struct hf_str	*b;
+	int		 indent;	/* spaces a level; 0 for compact */
+	int		 level;		/* containers open */
+	int		 first;		/* the innermost has no member yet */
+	int		 afterkey;	/* a key is written; its value is next */
+};
+void	 hf_jw_init(struct hf_jw *, struct hf_str *, int);
+void	 hf_jw_open(struct hf_jw *, int);	/* '{' or '[' */
+void	 hf_jw_close(struct hf_jw *, int);	/* '}' or ']' */
+void	 hf_jw_key(struct hf_jw *, const char *, size_t);
+void	 hf_jw_str(struct hf_jw *, const char *, size_t);
+/* A value's text as it stands: a number, true, false or null. */
+void	 hf_jw_raw(struct hf_jw *, const char *, size_t);
+void	 hf_jw_uint(struct hf_jw *, uint64_t);
+/*
  * Print a cJSON tree as Python's json.dumps(obj, indent=2) (indent > 0)
  * or json.dumps(obj, separators=(",", ":")) (indent == 0) prints it, with
  * ensure_ascii: keys in tree order, non-ASCII as \uXXXX, astral characters

@@ -5,6 +5,7 @@
  * detail here (the escapes, the float repr, the empty containers) is
  * Python's, not cJSON's.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,8 +173,106 @@ hf_float_repr(double d, char out[32])
 	}
 }
 
+/*
+ * The streaming writer.  It lays values out as json.dumps does: with an
+ * indent, a newline and the indentation before every member and before
+ * the closing bracket of a container that has members, ": " after keys
+ * and "," at line ends; without one, "," and ":" alone.  It holds no
+ * stack: what a member needs to know of its container is whether it is
+ * the first one, and the caller names the bracket it closes.
+ */
+void
+hf_jw_init(struct hf_jw *w, struct hf_str *b, int indent)
+{
+	*w = (struct hf_jw){ .b = b, .indent = indent };
+}
+
 static void
-number(struct hf_str *b, double d)
+newline(struct hf_jw *w, int level)
+{
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)w->indent * (size_t)level, k;
+
+	if (w->indent == 0)
+		return;
+	hf_straddc(w->b, '\n');
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		hf_stradd(w->b, spaces, k);
+	}
+}
+
+/* What goes before a value: nothing after its key, else a member's lead. */
+static void
+lead(struct hf_jw *w)
+{
+	if (w->afterkey) {
+		w->afterkey = 0;
+		return;
+	}
+	if (w->level == 0)
+		return;
+	if (!w->first)
+		hf_straddc(w->b, ',');
+	w->first = 0;
+	newline(w, w->level);
+}
+
+void
+hf_jw_open(struct hf_jw *w, int bracket)
+{
+	lead(w);
+	hf_straddc(w->b, bracket);
+	w->level++;
+	w->first = 1;
+}
+
+void
+hf_jw_close(struct hf_jw *w, int bracket)
+{
+	w->level--;
+	if (!w->first)
+		newline(w, w->level);
+	w->first = 0;
+	hf_straddc(w->b, bracket);
+}
+
+void
+hf_jw_key(struct hf_jw *w, const char *s, size_t n)
+{
+	lead(w);
+	hf_json_string(w->b, s, n);
+	if (w->indent > 0)
+		hf_stradd(w->b, ": ", 2);
+	else
+		hf_straddc(w->b, ':');
+	w->afterkey = 1;
+}
+
+void
+hf_jw_str(struct hf_jw *w, const char *s, size_t n)
+{
+	lead(w);
+	hf_json_string(w->b, s, n);
+}
+
+void
+hf_jw_raw(struct hf_jw *w, const char *s, size_t n)
+{
+	lead(w);
+	hf_stradd(w->b, s, n);
+}
+
+void
+hf_jw_uint(struct hf_jw *w, uint64_t v)
+{
+	char num[24];
+
+	hf_jw_raw(w, num, (size_t)snprintf(num, sizeof(num), "%" PRIu64, v));
+}
+
+static void
+number(struct hf_jw *w, double d)
 {
 	char buf[32];
 
@@ -184,47 +283,33 @@ number(struct hf_str *b, double d)
 			strcpy(buf, "0");
 	} else
 		hf_float_repr(d, buf);
-	hf_straddstr(b, buf);
+	hf_jw_raw(w, buf, strlen(buf));
 }
 
 static void
-newline(struct hf_str *b, int indent, int level)
-{
-	static const char spaces[] = "                                ";
-	size_t n = (size_t)indent * (size_t)level, k;
-
-	hf_straddc(b, '\n');
-	for (; n > 0; n -= k) {
-		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		hf_stradd(b, spaces, k);
-	}
-}
-
-static void
-dump(struct hf_str *b, const cJSON *item, int indent, int level)
+dump(struct hf_jw *w, const cJSON *item)
 {
 	const cJSON *c;
 	int obj;
 
 	switch (item->type & 0xff) {
 	case cJSON_False:
-		hf_straddstr(b, "false");
+		hf_jw_raw(w, "false", 5);
 		return;
 	case cJSON_True:
-		hf_straddstr(b, "true");
+		hf_jw_raw(w, "true", 4);
 		return;
 	case cJSON_NULL:
-		hf_straddstr(b, "null");
+		hf_jw_raw(w, "null", 4);
 		return;
 	case cJSON_Number:
-		number(b, item->valuedouble);
+		number(w, item->valuedouble);
 		return;
 	case cJSON_Raw:
-		hf_straddstr(b, item->valuestring);
+		hf_jw_raw(w, item->valuestring, strlen(item->valuestring));
 		return;
 	case cJSON_String:
-		hf_json_string(b, item->valuestring,
-		    strlen(item->valuestring));
+		hf_jw_str(w, item->valuestring, strlen(item->valuestring));
 		return;
 	case cJSON_Array:
 	case cJSON_Object:
@@ -234,34 +319,22 @@ dump(struct hf_str *b, const cJSON *item, int indent, int level)
 		    item->type);
 	}
 	obj = (item->type & 0xff) == cJSON_Object;
-	hf_straddc(b, obj ? '{' : '[');
-	if (item->child == NULL) {
-		hf_straddc(b, obj ? '}' : ']');
-		return;
-	}
+	hf_jw_open(w, obj ? '{' : '[');
 	for (c = item->child; c != NULL; c = c->next) {
-		if (indent > 0)
-			newline(b, indent, level + 1);
-		if (obj) {
-			hf_json_string(b, c->string, strlen(c->string));
-			if (indent > 0)
-				hf_stradd(b, ": ", 2);
-			else
-				hf_straddc(b, ':');
-		}
-		dump(b, c, indent, level + 1);
-		if (c->next != NULL)
-			hf_straddc(b, ',');
+		if (obj)
+			hf_jw_key(w, c->string, strlen(c->string));
+		dump(w, c);
 	}
-	if (indent > 0)
-		newline(b, indent, level);
-	hf_straddc(b, obj ? '}' : ']');
+	hf_jw_close(w, obj ? '}' : ']');
 }
 
 void
 hf_json_dump(struct hf_str *b, const cJSON *item, int indent)
 {
-	dump(b, item, indent, 0);
+	struct hf_jw w;
+
+	hf_jw_init(&w, b, indent);
+	dump(&w, item);
 }
 
 void
