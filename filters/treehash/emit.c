@@ -1,48 +1,71 @@
 /*
  * artifact-tree.json, in the layout of Python's json.dumps(indent=2).
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "treehash.h"
 
-/* The fixed text of a present entry, around its path, digest and size. */
-#define E_PATH		"\n    {\n      \"path\": "
-#define E_SHA		",\n      \"sha256\": \""
-#define E_SIZE		"\",\n      \"size_bytes\": "
-#define E_PRESENT	",\n      \"status\": \"present\"\n    }"
+/* A member whose value is a string, or null for NULL. */
+static void
+strmember(struct hf_jw *w, const char *key, const char *s)
+{
+	hf_jw_key(w, key, strlen(key));
+	if (s == NULL)
+		hf_jw_raw(w, "null", 4);
+	else
+		hf_jw_str(w, s, strlen(s));
+}
+
+static void
+uintmember(struct hf_jw *w, const char *key, uint64_t v)
+{
+	hf_jw_key(w, key, strlen(key));
+	hf_jw_uint(w, v);
+}
+
+/* One entry; a NULL sum is an absent path. */
+static void
+entry(struct hf_jw *w, const char *path, const char *sum, uint64_t size)
+{
+	hf_jw_open(w, '{');
+	strmember(w, "path", path);
+	strmember(w, "sha256", sum);
+	if (sum != NULL)
+		uintmember(w, "size_bytes", size);
+	else
+		strmember(w, "size_bytes", NULL);
+	strmember(w, "status", sum != NULL ? "present" : "absent");
+	hf_jw_close(w, '}');
+}
 
 /*
- * The least an entry for a path of n bytes adds: the path in quotes with
- * nothing escaped, a size of one digit, and no comma before it.
+ * The least an entry for a path of n bytes adds: the entry the writer
+ * makes of an empty path with a size of one digit, first in the list, and
+ * the path in quotes with nothing escaped.
  */
 uint64_t
 entryleast(size_t n)
 {
-	return sizeof(E_PATH) - 1 + n + 2 + sizeof(E_SHA) - 1 + 64 +
-	    sizeof(E_SIZE) - 1 + 1 + sizeof(E_PRESENT) - 1;
-}
+	static uint64_t least;
+	struct hf_str b = { 0 };
+	struct hf_jw w;
+	char sum[HF_SHA256_HEX];
+	size_t before;
 
-/* A string value, or null for NULL. */
-static void
-strval(struct hf_str *b, const char *s)
-{
-	if (s == NULL)
-		hf_straddstr(b, "null");
-	else
-		hf_json_string(b, s, strlen(s));
-}
-
-/* A number value and what follows it. */
-static void
-numval(struct hf_str *b, uint64_t v, const char *next)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	hf_straddstr(b, num);
-	hf_straddstr(b, next);
+	if (least == 0) {
+		memset(sum, '0', HF_SHA256_HEX - 1);
+		sum[HF_SHA256_HEX - 1] = '\0';
+		hf_jw_init(&w, &b, 2);
+		hf_jw_open(&w, '{');
+		hf_jw_key(&w, "entries", 7);
+		hf_jw_open(&w, '[');
+		before = b.len;
+		entry(&w, "", sum, 0);
+		least = b.len - before;
+		hf_strfree(&b);
+	}
+	return least + n;
 }
 
 static void __attribute__((noreturn))
@@ -65,49 +88,36 @@ emit(const struct tree *t, const struct patterns *absent,
     const struct hf_ns *ns, const char *name)
 {
 	struct hf_str b = { 0 };
+	struct hf_jw w;
 	char sum[HF_SHA256_HEX];
 	size_t i, n = t->n + absent->n;
 
-	hf_straddstr(&b, "{\n  \"schema_version\": \"1\",\n"
-	    "  \"feature_slug\": ");
-	strval(&b, ns->slug);
-	hf_straddstr(&b, ",\n  \"root_path\": ");
-	strval(&b, t->root);
-	if (t->commit != NULL) {
-		hf_straddstr(&b, ",\n  \"tree_commit\": ");
-		strval(&b, t->commit);
-	}
-	hf_straddstr(&b, ",\n  \"source_commit\": ");
-	strval(&b, ns->commit);
-	hf_straddstr(&b, ",\n  \"captured_at\": ");
-	strval(&b, ns->at);
-	hf_straddstr(&b, n == 0 ? ",\n  \"entries\": []" :
-	    ",\n  \"entries\": [");
+	hf_jw_init(&w, &b, 2);
+	hf_jw_open(&w, '{');
+	strmember(&w, "schema_version", "1");
+	strmember(&w, "feature_slug", ns->slug);
+	strmember(&w, "root_path", t->root);
+	if (t->commit != NULL)
+		strmember(&w, "tree_commit", t->commit);
+	strmember(&w, "source_commit", ns->commit);
+	strmember(&w, "captured_at", ns->at);
+	hf_jw_key(&w, "entries", 7);
+	hf_jw_open(&w, '[');
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			hf_straddc(&b, ',');
-		hf_straddstr(&b, E_PATH);
 		if (i < t->n) {
-			strval(&b, t->v[i].path);
 			hf_sha256_tohex(t->v[i].sum, sum);
-			hf_straddstr(&b, E_SHA);
-			hf_straddstr(&b, sum);
-			hf_straddstr(&b, E_SIZE);
-			numval(&b, t->v[i].size, E_PRESENT);
-		} else {
-			strval(&b, absent->v[i - t->n]);
-			hf_straddstr(&b, ",\n      \"sha256\": null,\n"
-			    "      \"size_bytes\": null,\n"
-			    "      \"status\": \"absent\"\n    }");
-		}
+			entry(&w, t->v[i].path, sum, t->v[i].size);
+		} else
+			entry(&w, absent->v[i - t->n], NULL, 0);
 		if (b.len > TREEHASH_TREE_MAX)
 			toolarge(name);
 	}
-	hf_straddstr(&b, n == 0 ? ",\n  \"total_files\": " :
-	    "\n  ],\n  \"total_files\": ");
-	numval(&b, n, ",\n  \"present_count\": ");
-	numval(&b, t->n, ",\n  \"absent_count\": ");
-	numval(&b, absent->n, "\n}\n");
+	hf_jw_close(&w, ']');
+	uintmember(&w, "total_files", n);
+	uintmember(&w, "present_count", t->n);
+	uintmember(&w, "absent_count", absent->n);
+	hf_jw_close(&w, '}');
+	hf_straddc(&b, '\n');
 	if (b.len > TREEHASH_TREE_MAX)
 		toolarge(name);
 	hf_write(b.s, b.len);
