@@ -23,7 +23,6 @@
 
 /* An open collection. */
 struct frame {
-	size_t		 items;		/* members so far, keys and values */
 	size_t		 keys;		/* where its keys start in D.dkeys */
 	size_t		*tab;		/* a hash of its keys, past HASHMIN */
 	size_t		 tcap;
@@ -54,26 +53,13 @@ directdepth(int *inseq)
 }
 
 /*
- * Before a member of the innermost open collection: its separator and
- * indentation, as emit() writes them.  Returns whether it is a key.
+ * Whether what comes next is a key: in a mapping, when the writer is not
+ * waiting for the value of the key before it.
  */
 static int
-member(void)
+iskey(void)
 {
-	struct frame *f;
-	size_t i;
-
-	if (D.nframe == 0)
-		return 0;
-	f = &D.frames[D.nframe - 1];
-	i = f->items++;
-	/* A value follows the ": " written after its key. */
-	if (f->map && i % 2 == 1)
-		return 0;
-	if (i > 0)
-		hf_straddc(&Y.outbuf, ',');
-	newline(&Y.outbuf, (int)D.nframe);
-	return f->map;
+	return D.nframe > 0 && D.frames[D.nframe - 1].map && !Y.out.afterkey;
 }
 
 /* The slot of key k in the table of f: where it is, or where it goes. */
@@ -125,7 +111,7 @@ dkey(const struct node *k)
 		    sizeof(*D.dkeys));
 	}
 	D.dkeys[D.ndkey++] = *k;
-	keytext(&Y.outbuf, k);
+	keytext(k);
 }
 
 /* One event of a direct conversion; returns 1 at the document's end. */
@@ -150,7 +136,7 @@ direct(const yaml_event_t *ev)
 		if (s.tag >= T_MERGE)
 			giveup();
 		/* A key outlives its event: it is compared with later ones. */
-		if ((key = member()))
+		if ((key = iskey()))
 			s.val = scalarval(&s, ev);
 		addspan(ev);
 		/* A value's text (a number's, say) is done with once written. */
@@ -159,14 +145,14 @@ direct(const yaml_event_t *ev)
 		if (key)
 			dkey(&s);
 		else {
-			scalartext(&Y.outbuf, &s);
+			scalartext(&s);
 			arelease(&m);
 		}
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		/* A collection is a key PyYAML cannot hash. */
-		if (member())
+		if (iskey())
 			giveup();
 		if (D.nframe == D.capframe) {
 			D.capframe = D.capframe ? D.capframe * 2 : 16;
@@ -176,14 +162,12 @@ direct(const yaml_event_t *ev)
 		f = &D.frames[D.nframe++];
 		*f = (struct frame){ .keys = D.ndkey,
 		    .map = ev->type == YAML_MAPPING_START_EVENT };
-		hf_straddc(&Y.outbuf, f->map ? '{' : '[');
+		hf_jw_open(&Y.out, f->map ? '{' : '[');
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
 		f = &D.frames[--D.nframe];
-		if (f->items > 0)
-			newline(&Y.outbuf, (int)D.nframe);
-		hf_straddc(&Y.outbuf, f->map ? '}' : ']');
+		hf_jw_close(&Y.out, f->map ? '}' : ']');
 		D.ndkey = f->keys;
 		free(f->tab);
 		return 0;

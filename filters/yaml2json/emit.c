@@ -93,128 +93,103 @@ measure(struct node *n, int depth)
 }
 
 /*
- * Printing, as Python's json.dumps lays it out: with an indent of two,
- * a newline and the indentation before every member and before the
- * closing bracket of a non-empty container, ": " after keys, "," at line
- * ends; compact, "," and ":" alone.  Strings and floats come from the
- * shared writer (hf_json_string, hf_float_repr), so their escapes and
- * digits are the library's; the layout is written here, straight from
- * the node graph, because a cJSON tree of a large document would take
- * several times its memory, and because cJSON keys end at a NUL.
+ * Printing, through the library's writer, straight from the node graph:
+ * a cJSON tree of a large document would take several times its memory,
+ * and cJSON keys end at a NUL.
  */
 /* Once nothing can fail, write the output in blocks as it grows. */
 static void
-flushout(struct hf_str *b)
+flushout(void)
 {
-	if (Y.stream && b->len >= 1 << 16) {
-		hf_write(b->s, b->len);
-		b->len = 0;
+	if (Y.stream && Y.outbuf.len >= 1 << 16) {
+		hf_write(Y.outbuf.s, Y.outbuf.len);
+		Y.outbuf.len = 0;
 	}
 }
 
+/* The writer at the start of a document, in the layout of the options. */
 void
-newline(struct hf_str *b, int level)
+outstart(void)
 {
-	static const char sp[] = "                                ";
-	size_t k, n = (size_t)level * 2;
-
-	if (Y.compact)
-		return;
-	hf_straddc(b, '\n');
-	for (; n > 0; n -= k) {
-		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-		hf_stradd(b, sp, k);
-	}
+	hf_jw_init(&Y.out, &Y.outbuf, Y.compact ? 0 : 2);
 }
 
 void
-keytext(struct hf_str *b, const struct node *k)
+keytext(const struct node *k)
 {
 	/* json.dumps names keys as it writes values, strings quoted. */
 	if (k->jt == J_NULL)
-		hf_stradd(b, "\"null\"", 6);
+		hf_jw_key(&Y.out, "null", 4);
 	else if (k->jt == J_TRUE)
-		hf_stradd(b, "\"true\"", 6);
+		hf_jw_key(&Y.out, "true", 4);
 	else if (k->jt == J_FALSE)
-		hf_stradd(b, "\"false\"", 7);
+		hf_jw_key(&Y.out, "false", 5);
 	else
-		hf_json_string(b, k->txt, k->tlen);
-	hf_stradd(b, ": ", Y.compact ? 1 : 2);
+		hf_jw_key(&Y.out, k->txt, k->tlen);
 }
 
 /* A constructed scalar as a JSON value. */
 void
-scalartext(struct hf_str *b, const struct node *n)
+scalartext(const struct node *n)
 {
 	switch (n->jt) {
 	case J_NULL:
-		hf_stradd(b, "null", 4);
+		hf_jw_raw(&Y.out, "null", 4);
 		break;
 	case J_TRUE:
-		hf_stradd(b, "true", 4);
+		hf_jw_raw(&Y.out, "true", 4);
 		break;
 	case J_FALSE:
-		hf_stradd(b, "false", 5);
+		hf_jw_raw(&Y.out, "false", 5);
 		break;
 	case J_NUM:
-		hf_stradd(b, n->txt, n->tlen);
+		hf_jw_raw(&Y.out, n->txt, n->tlen);
 		break;
 	default:
-		hf_json_string(b, n->txt, n->tlen);
+		hf_jw_str(&Y.out, n->txt, n->tlen);
 		break;
 	}
 }
 
 static void
-emit(struct hf_str *b, const struct node *n, int level)
+emit(const struct node *n)
 {
 	size_t i, k;
 	int obj;
 
 	if (n->kind == K_SCALAR && isscalartag(n->tag)) {
-		scalartext(b, n);
+		scalartext(n);
 		return;
 	}
 	obj = n->tag == T_MAP;
 	k = n->tag == T_SEQ ? n->n : n->nout;
-	if (k == 0) {
-		hf_stradd(b, obj ? "{}" : "[]", 2);
-		return;
-	}
-	hf_straddc(b, obj ? '{' : '[');
+	hf_jw_open(&Y.out, obj ? '{' : '[');
 	for (i = 0; i < k; i++) {
-		flushout(b);
-		if (i > 0)
-			hf_straddc(b, ',');
-		newline(b, level + 1);
+		flushout();
 		switch (n->tag) {
 		case T_SEQ:
-			emit(b, n->v[i], level + 1);
+			emit(n->v[i]);
 			break;
 		case T_MAP:
-			keytext(b, n->out[i]);
-			emit(b, n->out[i + 1], level + 1);
+			keytext(n->out[i]);
+			emit(n->out[i + 1]);
 			i++;
 			break;
 		case T_SET:
-			emit(b, n->out[i], level + 1);
+			emit(n->out[i]);
 			i++;
 			break;
 		default:
-			hf_straddc(b, '[');
-			newline(b, level + 2);
-			emit(b, n->out[i], level + 2);
-			hf_straddc(b, ',');
-			newline(b, level + 2);
-			emit(b, n->out[i + 1], level + 2);
-			newline(b, level + 1);
-			hf_straddc(b, ']');
+			/* omap and pairs: a [key, value] list a pair. */
+			hf_jw_open(&Y.out, '[');
+			emit(n->out[i]);
+			emit(n->out[i + 1]);
+			hf_jw_close(&Y.out, ']');
 			i++;
 			break;
 		}
 	}
-	newline(b, level);
-	hf_straddc(b, obj ? '}' : ']');
+	hf_jw_close(&Y.out, obj ? '}' : ']');
 }
 
 /*
@@ -223,7 +198,7 @@ emit(struct hf_str *b, const struct node *n, int level)
  * others are appended in order.
  */
 static void
-emittop(struct hf_str *b, struct node *root)
+emittop(struct node *root)
 {
 	const char **val;
 	const char *key;
@@ -254,27 +229,21 @@ emittop(struct hf_str *b, struct node *root)
 			extra[nextra++] = a;
 		val[root->nout / 2 + j] = key + strlen(key) + 1;
 	}
-	hf_straddc(b, '{');
+	hf_jw_open(&Y.out, '{');
 	for (i = 0; i < root->nout / 2 + nextra; i++) {
-		flushout(b);
-		if (i > 0)
-			hf_straddc(b, ',');
-		newline(b, 1);
-		if (i < root->nout / 2) {
-			keytext(b, root->out[2 * i]);
-			if (val[i] != NULL)
-				hf_json_string(b, val[i], strlen(val[i]));
-			else
-				emit(b, root->out[2 * i + 1], 1);
-		} else {
+		flushout();
+		if (i < root->nout / 2)
+			keytext(root->out[2 * i]);
+		else {
 			key = Y.akeys[extra[i - root->nout / 2]];
-			hf_json_string(b, key, strlen(key));
-			hf_stradd(b, ": ", Y.compact ? 1 : 2);
-			hf_json_string(b, val[i], strlen(val[i]));
+			hf_jw_key(&Y.out, key, strlen(key));
 		}
+		if (val[i] != NULL)
+			hf_jw_str(&Y.out, val[i], strlen(val[i]));
+		else
+			emit(root->out[2 * i + 1]);
 	}
-	newline(b, 0);
-	hf_straddc(b, '}');
+	hf_jw_close(&Y.out, '}');
 	free(val);
 	free(extra);
 }
@@ -290,11 +259,12 @@ document(struct node *root)
 		construct(root);
 		measure(root, 1);
 	}
+	outstart();
 	if (Y.na > 0)
-		emittop(&Y.outbuf, root);
+		emittop(root);
 	else if (root != NULL)
-		emit(&Y.outbuf, root, 0);
+		emit(root);
 	else
-		hf_stradd(&Y.outbuf, "null", 4);
+		hf_jw_raw(&Y.out, "null", 4);
 	hf_straddc(&Y.outbuf, '\n');
 }

@@ -80,6 +80,7 @@ run(void)
 	 */
 	if (Y.direct)
 		hf_strreserve(&Y.outbuf, Y.in.len * 2);
+	outstart();
 	parserstart();
 	nextevent();		/* STREAM-START */
 	eventdone();

@@ -226,6 +226,7 @@ struct yctx {
 	size_t		 ndir, ndone;	/* directives ignored, and seen */
 	uint64_t	 budget;	/* units added by aliases */
 	struct hf_str	 outbuf;
+	struct hf_jw	 out;		/* the writer of outbuf */
 	int		 stream;	/* output may be written as made */
 	int		 direct;	/* converting without the graph */
 	int		 nodirect;	/* direct conversion gave up */
@@ -290,10 +291,10 @@ int	 samekey(const struct node *, const struct node *);
 void	 cmapping(struct node *);
 
 /* emit.c */
+void	 outstart(void);
 void	 document(struct node *);
-void	 newline(struct hf_str *, int);
-void	 keytext(struct hf_str *, const struct node *);
-void	 scalartext(struct hf_str *, const struct node *);
+void	 keytext(const struct node *);
+void	 scalartext(const struct node *);
 
 /* direct.c */
 int	 direct(const yaml_event_t *);
