@@ -1,9 +1,10 @@
 /*
- * The JSON writer: a cJSON tree printed byte for byte as Python prints it
- * with json.dumps(obj, indent=2) or with separators=(",", ":"), ensure_ascii
- * on. The package files are compared with files Python wrote, so every
- * detail here (the escapes, the float repr, the empty containers) is
- * Python's, not cJSON's.
+ * The JSON writer: values printed byte for byte as Python prints them with
+ * json.dumps(obj, indent=2) or with separators=(",", ":"), ensure_ascii
+ * on, either as they come (hf_jw_*) or from a cJSON tree (hf_json_dump).
+ * The package files are compared with files Python wrote, so every detail
+ * here (the escapes, the float repr, the empty containers) is Python's,
+ * not cJSON's.
  */
 #include <inttypes.h>
 #include <math.h>
