@@ -59,6 +59,8 @@ struct input {
  * The set of event ids.  The ids are kept back to back in one arena, a
  * record per id says where; the hash table holds 32 bits of the hash and
  * the record's index in one word, so a probe rarely leaves the table.
+ * A ULID costs some 70 to 80 bytes here: its 26 bytes in the arena, a
+ * 24-byte record and two to four slots of a table at most half full.
  */
 struct idrec {
 	size_t		 off;

@@ -103,7 +103,9 @@ locate(const char *s, size_t off, unsigned long *line, unsigned long *col)
 /*
  * Parse len bytes of s (NUL-terminated) that must hold one JSON value
  * and nothing but white space after it; NULL and the offset of the
- * error, or the tree.
+ * error, or the tree.  cJSON stops at arrays and objects nested deeper
+ * than CJSON_NESTING_LIMIT (1000) with a syntax error, which is the
+ * depth limit the programs' manuals state.
  */
 static cJSON *
 parse(const char *s, size_t len, size_t *erroff)
