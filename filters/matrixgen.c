@@ -94,7 +94,7 @@ struct fence {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: matrixgen [-m manifest.json] [-n namespace.json] "
+	fprintf(fp, "usage: matrixgen -m manifest.json -n namespace.json "
 	    "[-N notes] [-o file] [-p out_dir]\n"
 	    "                 [-r feature_dir] [pins]\n"
 	    "       matrixgen -x | -X [-o file] [file]\n");

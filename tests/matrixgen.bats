@@ -358,7 +358,7 @@ CASES
 @test "usage: -h, bad options, operands and missing inputs" {
 	run matrixgen -h
 	assert_success
-	assert_line --index 0 'usage: matrixgen [-m manifest.json] [-n namespace.json] [-N notes] [-o file] [-p out_dir]'
+	assert_line --index 0 'usage: matrixgen -m manifest.json -n namespace.json [-N notes] [-o file] [-p out_dir]'
 	assert_line --index 1 '                 [-r feature_dir] [pins]'
 	assert_line --index 2 '       matrixgen -x | -X [-o file] [file]'
 	run --separate-stderr matrixgen -q
