@@ -55,12 +55,6 @@ hf_setprogname(const char *argv0)
 	progname = p != NULL ? p + 1 : argv0;
 }
 
-const char *
-hf_progname(void)
-{
-	return progname;
-}
-
 /*
  * The longest message shown, before escaping; the rest is cut off with
  * "...".  A message is never allocated, so that "out of memory" can be

@@ -52,7 +52,6 @@
 extern jmp_buf *hf_fuzz_env;
 #endif
 void	 hf_setprogname(const char *);
-const char *hf_progname(void);
 /* "prog: message" and exit with status. */
 void	 hf_die(int, const char *, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
