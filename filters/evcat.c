@@ -92,14 +92,16 @@ enum fast {
 /* Bytes that end the plain run of a string: '"', '\\' and controls. */
 static unsigned char strstop[256];
 
-static void
-usage(FILE *fp)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: evcat [-n] [-A actor] [-b source_branch] "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: evcat [-n] [-A actor] [-b source_branch] "
 	    "[-f feature_slug] [-o file]\n"
 	    "             [-p project_scope_id] [-s source_commit] [-t at] "
 	    "[file]\n"
 	    "       evcat -c committed.jsonl [file]\n");
+	hf_exit(status);
 }
 
 static void
@@ -933,8 +935,7 @@ main(int argc, char *argv[])
 			ns.slug = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			hf_exit(HF_OK);
+			usage(HF_OK);
 		case 'n':
 			nolog = 1;
 			break;
@@ -951,8 +952,7 @@ main(int argc, char *argv[])
 			ns.at = optarg;
 			break;
 		default:
-			usage(stderr);
-			hf_exit(HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 		if (ch != 'c' && ch != 'n' && ch != 'o')
 			bootopts = 1;
@@ -960,10 +960,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (argc > 1 || (nolog && argc > 0) ||
-	    (committed != NULL && (nolog || bootopts || out != NULL))) {
-		usage(stderr);
-		hf_exit(HF_EUSAGE);
-	}
+	    (committed != NULL && (nolog || bootopts || out != NULL)))
+		usage(HF_EUSAGE);
 	if (argc == 1)
 		path = argv[0];
 

@@ -91,16 +91,15 @@ struct fence {
 	unsigned long	 line;		/* where it opened */
 };
 
-static void
-usage(FILE *fp)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: matrixgen -m manifest.json -n namespace.json "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: matrixgen -m manifest.json -n namespace.json "
 	    "[-N notes] [-o file] [-p out_dir]\n"
 	    "                 [-r feature_dir] [pins]\n"
 	    "       matrixgen -x | -X [-o file] [file]\n");
-	if (fp == stdout)
-		hf_exit(HF_OK);
-	hf_exit(HF_EUSAGE);
+	hf_exit(status);
 }
 
 static int
@@ -810,7 +809,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "hm:n:N:o:p:r:xX")) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout);
+			usage(HF_OK);
 			break;
 		case 'm':
 			mpath = optarg;
@@ -837,19 +836,19 @@ main(int argc, char *argv[])
 			xflag = 2;
 			break;
 		default:
-			usage(stderr);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage(stderr);
+		usage(HF_EUSAGE);
 	if (xflag && (mpath != NULL || npath != NULL || notes != NULL ||
 	    ropt != NULL || popt != NULL))
-		usage(stderr);
+		usage(HF_EUSAGE);
 	if (!xflag && (mpath == NULL || npath == NULL)) {
 		hf_warn("-m and -n are required");
-		usage(stderr);
+		usage(HF_EUSAGE);
 	}
 	if (out != NULL)
 		hf_setoutput(out);

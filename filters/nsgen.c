@@ -48,11 +48,13 @@ struct state {
 	int		 bad;
 };
 
-static void
-usage(FILE *fp)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: nsgen [-m manifest.json] [-o file] "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: nsgen [-m manifest.json] [-o file] "
 	    "[key=value ...]\n");
+	hf_exit(status);
 }
 
 /*
@@ -297,8 +299,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "hm:o:")) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout);
-			hf_exit(HF_OK);
+			usage(HF_OK);
 		case 'm':
 			st.manifest = optarg;
 			break;
@@ -306,8 +307,7 @@ main(int argc, char *argv[])
 			out = optarg;
 			break;
 		default:
-			usage(stderr);
-			hf_exit(HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;

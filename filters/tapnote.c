@@ -107,16 +107,15 @@ struct opts {
 	const char	*rerun;
 };
 
-static void
-usage(FILE *fp)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: tapnote [-n] [-b branch] [-d run_date] "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: tapnote [-n] [-b branch] [-d run_date] "
 	    "[-H head_commit] [-m scenarios] [-o file]\n"
 	    "               [-r rerun_command] [-s source_commit] [file]\n"
 	    "       tapnote -c note [-m scenarios] [file]\n");
-	if (fp == stdout)
-		hf_exit(HF_OK);
-	hf_exit(HF_EUSAGE);
+	hf_exit(status);
 }
 
 /* The next line of b, without a final carriage return. */
@@ -1385,7 +1384,7 @@ main(int argc, char *argv[])
 			op.ns.at = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			usage(HF_OK);
 			break;
 		case 'H':
 			op.head = optarg;
@@ -1406,18 +1405,18 @@ main(int argc, char *argv[])
 			op.ns.commit = optarg;
 			break;
 		default:
-			usage(stderr);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1 || (nflag && argc > 0))
-		usage(stderr);
+		usage(HF_EUSAGE);
 	if (notepath != NULL) {
 		if (nflag || out != NULL || op.ns.branch != NULL ||
 		    op.ns.commit != NULL || op.ns.at != NULL ||
 		    op.head != NULL || op.rerun != NULL)
-			usage(stderr);
+			usage(HF_EUSAGE);
 		hf_exit(checknote(notepath, spath, argc == 1 ? argv[0] : NULL,
 		    argc == 1 || spath != NULL));
 	}

@@ -52,10 +52,11 @@ struct check {
 	int		 nproblem;	/* verify's findings */
 };
 
-static void
-usage(FILE *fp, int status)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: check [-v] -F feature -c committed_dir "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: check [-v] -F feature -c committed_dir "
 	    "-p replay_dir -s outcome_file [-r repo]\n"
 	    "             [-w work_dir]\n");
 	hf_exit(status);
@@ -1017,7 +1018,7 @@ main(int argc, char *argv[])
 			ck.feature = optarg;
 			break;
 		case 'h':
-			usage(stdout, HF_OK);
+			usage(HF_OK);
 			break;
 		case 'p':
 			ck.pdir = optarg;
@@ -1035,12 +1036,12 @@ main(int argc, char *argv[])
 			ck.workdir = optarg;
 			break;
 		default:
-			usage(stderr, HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	if (argc != optind || ck.feature == NULL || ck.cdir == NULL ||
 	    ck.pdir == NULL || outfile == NULL)
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 	if ((why = hf_badslug(ck.feature)) != NULL)
 		hf_die(HF_EUSAGE, "-F %s: %s", ck.feature, why);
 	ck.prog = verify ? "verify" : "check";

@@ -34,10 +34,11 @@ enum action { KEEP, WRITE, REFUSE };
 static char	*tmpnames[HF_PKG_NFILES];
 static volatile sig_atomic_t ntmp;
 
-static void
-usage(FILE *fp, int status)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: install [-f] [-n name] -F feature -r repo -o out "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: install [-f] [-n name] -F feature -r repo -o out "
 	    "-s outcome_file pkgdir\n"
 	    "       install -T goal [-B build] [-m marker] [-e failure] "
 	    "[-k skipped] feature ...\n");
@@ -422,7 +423,7 @@ main(int argc, char *argv[])
 			force = 1;
 			break;
 		case 'h':
-			usage(stdout, HF_OK);
+			usage(HF_OK);
 			break;
 		case 'k':
 			hf_stradd(&skipped, optarg, strlen(optarg) + 1);
@@ -446,7 +447,7 @@ main(int argc, char *argv[])
 			goal = optarg;
 			break;
 		default:
-			usage(stderr, HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
@@ -463,7 +464,7 @@ main(int argc, char *argv[])
 	}
 	if (argc != 1 || feature == NULL || repo == NULL || out == NULL ||
 	    outfile == NULL)
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 	if ((why = hf_badslug(feature)) != NULL)
 		hf_die(HF_EUSAGE, "-F %s: %s", feature, why);
 	/* Its messages are those of make handoff. */

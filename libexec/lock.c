@@ -36,9 +36,10 @@
 #include "hf.h"
 
 static void __attribute__((noreturn))
-usage(FILE *fp, int status)
+usage(int status)
 {
-	fprintf(fp, "usage: lock [-s stamp] file\n");
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: lock [-s stamp] file\n");
 	hf_exit(status);
 }
 
@@ -125,17 +126,17 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "hs:")) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout, HF_OK);
+			usage(HF_OK);
 			break;
 		case 's':
 			stamp = optarg;
 			break;
 		default:
-			usage(stderr, HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	if (argc - optind != 1)
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 	if ((fd = open(argv[optind], O_RDWR | O_CREAT | O_CLOEXEC, 0666)) ==
 	    -1)
 		hf_dieio("%s", argv[optind]);

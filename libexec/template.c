@@ -31,10 +31,11 @@ static const char *const names[] = {
 
 static const char *values[NNAMES];
 
-static void
-usage(FILE *fp, int status)
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(fp, "usage: template [-m manifest.json] [-o file] template "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: template [-m manifest.json] [-o file] template "
 	    "[name=value ...]\n");
 	hf_exit(status);
 }
@@ -105,7 +106,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt(argc, argv, "hm:o:")) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout, HF_OK);
+			usage(HF_OK);
 			break;
 		case 'm':
 			manifest = optarg;
@@ -114,13 +115,13 @@ main(int argc, char *argv[])
 			outfile = optarg;
 			break;
 		default:
-			usage(stderr, HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 	for (i = 1; i < argc; i++) {
 		if ((val = hf_splitkv(argv[i])) == NULL)
 			hf_die(HF_EUSAGE, "%s: not name=value", argv[i]);

@@ -15,9 +15,10 @@
 #include "treehash.h"
 
 static void __attribute__((noreturn))
-usage(FILE *fp, int status)
+usage(int status)
 {
-	fprintf(fp, "usage: treehash [-0g] [-C dir] [-f feature_slug] "
+	fprintf(status == HF_OK ? stdout : stderr,
+	    "usage: treehash [-0g] [-C dir] [-f feature_slug] "
 	    "[-m manifest.json] [-o file]\n"
 	    "                [-r root_path] [-s source_commit] "
 	    "[-T captured_at] [-t tree_commit]\n"
@@ -31,7 +32,7 @@ static void __attribute__((noreturn))
 badusage(const char *msg)
 {
 	hf_warn("%s", msg);
-	usage(stderr, HF_EUSAGE);
+	usage(HF_EUSAGE);
 }
 
 /* An option's value checked by a rule of the shared vocabulary. */
@@ -39,7 +40,7 @@ static void
 checkopt(int opt, const char *v, const char *(*bad)(const char *))
 {
 	if (hf_badopt(opt, v, bad))
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 }
 
 /*
@@ -95,7 +96,7 @@ main(int argc, char *argv[])
 			git = 1;
 			break;
 		case 'h':
-			usage(stdout, HF_OK);
+			usage(HF_OK);
 			break;
 		case 'm':
 			manifest = optarg;
@@ -121,13 +122,13 @@ main(int argc, char *argv[])
 			excludes[t.nx++] = optarg;
 			break;
 		default:
-			usage(stderr, HF_EUSAGE);
+			usage(HF_EUSAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		usage(stderr, HF_EUSAGE);
+		usage(HF_EUSAGE);
 	file = argc == 1 ? argv[0] : NULL;
 	t.x = excludes;
 	if (committed != NULL && (ns.slug != NULL || t.root != NULL ||
