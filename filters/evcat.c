@@ -95,13 +95,11 @@ static unsigned char strstop[256];
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: evcat [-n] [-A actor] [-b source_branch] "
+	hf_usage(status, "usage: evcat [-n] [-A actor] [-b source_branch] "
 	    "[-f feature_slug] [-o file]\n"
 	    "             [-p project_scope_id] [-s source_commit] [-t at] "
 	    "[file]\n"
 	    "       evcat -c committed.jsonl [file]\n");
-	hf_exit(status);
 }
 
 static void

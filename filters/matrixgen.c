@@ -94,12 +94,10 @@ struct fence {
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: matrixgen -m manifest.json -n namespace.json "
+	hf_usage(status, "usage: matrixgen -m manifest.json -n namespace.json "
 	    "[-N notes] [-o file] [-p out_dir]\n"
 	    "                 [-r feature_dir] [pins]\n"
 	    "       matrixgen -x | -X [-o file] [file]\n");
-	hf_exit(status);
 }
 
 static int
@@ -148,7 +146,8 @@ pinadd(struct pinset *ps, const struct pin *p)
 		}
 	}
 	mask = ps->tabcap - 1;
-	for (i = hf_hash(p->key, strlen(p->key)) & mask; ps->tab[i] != 0; i = (i + 1) & mask)
+	for (i = hf_hash(p->key, strlen(p->key)) & mask; ps->tab[i] != 0;
+	    i = (i + 1) & mask)
 		if (strcmp(ps->v[ps->tab[i] - 1].key, p->key) == 0)
 			return &ps->v[ps->tab[i] - 1];
 	if (ps->n == ps->cap) {

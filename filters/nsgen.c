@@ -51,10 +51,8 @@ struct state {
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: nsgen [-m manifest.json] [-o file] "
+	hf_usage(status, "usage: nsgen [-m manifest.json] [-o file] "
 	    "[key=value ...]\n");
-	hf_exit(status);
 }
 
 /*

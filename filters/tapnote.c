@@ -110,12 +110,10 @@ struct opts {
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: tapnote [-n] [-b branch] [-d run_date] "
+	hf_usage(status, "usage: tapnote [-n] [-b branch] [-d run_date] "
 	    "[-H head_commit] [-m scenarios] [-o file]\n"
 	    "               [-r rerun_command] [-s source_commit] [file]\n"
 	    "       tapnote -c note [-m scenarios] [file]\n");
-	hf_exit(status);
 }
 
 /* The next line of b, without a final carriage return. */

@@ -55,11 +55,9 @@ struct check {
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: check [-v] -F feature -c committed_dir "
+	hf_usage(status, "usage: check [-v] -F feature -c committed_dir "
 	    "-p replay_dir -s outcome_file [-r repo]\n"
 	    "             [-w work_dir]\n");
-	hf_exit(status);
 }
 
 /* One line of the report: "check: F: " and the statement. */

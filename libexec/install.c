@@ -37,12 +37,11 @@ static volatile sig_atomic_t ntmp;
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
+	hf_usage(status,
 	    "usage: install [-f] [-n name] -F feature -r repo -o out "
 	    "-s outcome_file pkgdir\n"
 	    "       install -T goal [-B build] [-m marker] [-e failure] "
 	    "[-k skipped] feature ...\n");
-	hf_exit(status);
 }
 
 static void

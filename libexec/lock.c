@@ -38,9 +38,7 @@
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: lock [-s stamp] file\n");
-	hf_exit(status);
+	hf_usage(status, "usage: lock [-s stamp] file\n");
 }
 
 /*

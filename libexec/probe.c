@@ -193,11 +193,10 @@ static char *mpath[16];
 static size_t nmpath;
 
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: probe -o FACTS.mk -B BUILD [-a] "
-	    "[NAME=value ...]\n");
-	exit(HF_EUSAGE);
+	hf_usage(status,
+	    "usage: probe -o FACTS.mk -B BUILD [-a] [NAME=value ...]\n");
 }
 
 static char *
@@ -2234,12 +2233,14 @@ main(int argc, char *argv[])
 		case 'a':
 			all = allmode = 1;
 			break;
+		case 'h':
+			usage(HF_OK);
 		default:
-			usage();
+			usage(HF_EUSAGE);
 		}
 	}
 	if (out == NULL || build == NULL)
-		usage();
+		usage(HF_EUSAGE);
 	/* BUILD is made on the first run; make cannot make it without a process. */
 	mkdirs(build);
 	if ((v = strrchr(out, '/')) != NULL) {
@@ -2250,7 +2251,7 @@ main(int argc, char *argv[])
 	hf_setoutput(out);
 	for (i = optind; i < argc; i++) {
 		if ((v = strchr(argv[i], '=')) == NULL)
-			usage();
+			usage(HF_EUSAGE);
 		for (k = 0; k < NPARAM; k++)
 			if (strncmp(argv[i], pnames[k], (size_t)(v - argv[i]))
 			    == 0 && pnames[k][v - argv[i]] == '\0')

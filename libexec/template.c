@@ -34,10 +34,8 @@ static const char *values[NNAMES];
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: template [-m manifest.json] [-o file] template "
+	hf_usage(status, "usage: template [-m manifest.json] [-o file] template "
 	    "[name=value ...]\n");
-	hf_exit(status);
 }
 
 /* The index of the len bytes at s among names, or -1. */

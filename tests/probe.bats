@@ -466,7 +466,15 @@ bad_facts() {
 	fails_with 2 "probe: COLOUR: unknown parameter"
 	run --separate-stderr "$PROBE" -o f.mk REPO=r
 	fails_with 2 "usage: probe -o FACTS.mk -B BUILD [-a] [NAME=value ...]"
+	run --separate-stderr "$PROBE" -o f.mk -B b -x REPO=r
+	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[[ "$stderr" == *"invalid option -- 'x'"*"usage: probe -o FACTS.mk"* ]]
 	[ ! -e f.mk ]
+	# Asked for, the usage goes to standard output and is no error.
+	run --separate-stderr "$PROBE" -h
+	assert_success
+	assert_output "usage: probe -o FACTS.mk -B BUILD [-a] [NAME=value ...]"
+	[ -z "$stderr" ]
 }
 
 @test "fixture: a feature not committed, and a repository with no commit" {

@@ -294,3 +294,10 @@ hf_exit(int status)
 		hf_outcommit();
 	leave(status);
 }
+
+void
+hf_usage(int status, const char *text)
+{
+	fputs(text, status == HF_OK ? stdout : stderr);
+	hf_exit(status);
+}

@@ -87,6 +87,11 @@ void	 hf_flush(void);
  * hf_die and the like, or a fatal signal discards it.
  */
 void	 hf_exit(int) __attribute__((noreturn));
+/*
+ * Print a program's usage text and exit with status: on standard output
+ * when it was asked for (-h, HF_OK), on standard error otherwise.
+ */
+void	 hf_usage(int, const char *) __attribute__((noreturn));
 
 /* outfile.c */
 /*
@@ -256,7 +261,10 @@ struct hf_ns {
 void	 hf_ns_fromjson(struct hf_ns *, const cJSON *, const char *, int);
 
 /* shconst.c */
-/* The line by which a generate.sh tells it was written from handoff's template. */
+/*
+ * The line by which a generate.sh tells that it was written from handoff's
+ * template.
+ */
 #define HF_GENERATE_MARK	"# Written by handoff.mk from its template;"
 /* Append v for a shell's single quotes: each ' as '\''. */
 void	 hf_shquoted(struct hf_str *, const char *);

@@ -17,15 +17,13 @@
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status == HF_OK ? stdout : stderr,
-	    "usage: treehash [-0g] [-C dir] [-f feature_slug] "
+	hf_usage(status, "usage: treehash [-0g] [-C dir] [-f feature_slug] "
 	    "[-m manifest.json] [-o file]\n"
 	    "                [-r root_path] [-s source_commit] "
 	    "[-T captured_at] [-t tree_commit]\n"
 	    "                [-x pattern] [file]\n"
 	    "       treehash -c committed.json [-0g] [-C dir] "
 	    "[-m manifest.json] [-x pattern] [file]\n");
-	hf_exit(status);
 }
 
 static void __attribute__((noreturn))

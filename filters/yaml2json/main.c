@@ -225,9 +225,8 @@ release(void)
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
+	hf_usage(status,
 	    "usage: yaml2json [-cm] [-a key=value] [-o file] [file ...]\n");
-	hf_exit(status);
 }
 
 int
