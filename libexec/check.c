@@ -922,7 +922,7 @@ fingerprint(const char *path, char hex[HF_SHA256_HEX], long long *size)
 	}
 	hf_sha256_final(ctx, md);
 	hf_sha256_free(ctx);
-	hf_sha256_tohex(md, hex);
+	hf_hexdigest(md, sizeof(md), hex);
 	return 0;
 }
 

@@ -533,8 +533,6 @@ static int
 nextent(const struct obj *t, size_t *pos, struct tent *e)
 {
 	const char *p = t->data + *pos, *end = t->data + t->len, *nul;
-	static const char hx[] = "0123456789abcdef";
-	int i;
 
 	if (p >= end)
 		return 0;
@@ -546,11 +544,7 @@ nextent(const struct obj *t, size_t *pos, struct tent *e)
 	    end - (nul + 1) < oidhex / 2)
 		hf_die(HF_EUSAGE, "git cat-file: malformed tree %s", t->oid);
 	e->name = p;
-	for (i = 0; i < oidhex / 2; i++) {
-		e->oid[2 * i] = hx[(unsigned char)nul[1 + i] >> 4];
-		e->oid[2 * i + 1] = hx[(unsigned char)nul[1 + i] & 15];
-	}
-	e->oid[oidhex] = '\0';
+	hf_hexdigest((const unsigned char *)nul + 1, (size_t)oidhex / 2, e->oid);
 	*pos = (size_t)(nul + 1 + oidhex / 2 - t->data);
 	return 1;
 }

@@ -225,7 +225,7 @@ printsum(const unsigned char d[32])
 {
 	char hex[HF_SHA256_HEX];
 
-	hf_sha256_tohex(d, hex);
+	hf_hexdigest(d, 32, hex);
 	printf("%s\n", hex);
 }
 

@@ -418,8 +418,11 @@ int	 hf_fnmatch(const char *, const char *);
 #define HF_SHA256_HEX	65
 /* Lowercase hex SHA-256 of a buffer. */
 void	 hf_sha256_hex(const void *, size_t, char [HF_SHA256_HEX]);
-/* The lowercase hex form of a digest. */
-void	 hf_sha256_tohex(const unsigned char [32], char [HF_SHA256_HEX]);
+/*
+ * The lowercase hex form of a digest of n bytes, as sha256sum and git print
+ * it: 2n digits and a NUL.
+ */
+void	 hf_hexdigest(const unsigned char *, size_t, char *);
 void	 hf_sha256_raw(const void *, size_t, unsigned char [32]);
 /*
  * Incremental SHA-256, whatever the backend chosen at build time (libmd,

@@ -103,16 +103,16 @@ hf_sha256_raw(const void *buf, size_t len, unsigned char out[32])
 }
 
 void
-hf_sha256_tohex(const unsigned char d[32], char out[HF_SHA256_HEX])
+hf_hexdigest(const unsigned char *d, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	int i;
+	size_t i;
 
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < n; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
-	out[64] = '\0';
+	out[2 * n] = '\0';
 }
 
 void
@@ -121,5 +121,5 @@ hf_sha256_hex(const void *buf, size_t len, char out[HF_SHA256_HEX])
 	unsigned char d[32];
 
 	hf_sha256_raw(buf, len, d);
-	hf_sha256_tohex(d, out);
+	hf_hexdigest(d, sizeof(d), out);
 }

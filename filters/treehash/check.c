@@ -171,7 +171,7 @@ check(struct committed *cm, const struct tree *t, int havemanifest,
 		else if (cmp > 0)
 			report(&out, tally, D_NEW, t->v[j++].path);
 		else {
-			hf_sha256_tohex(t->v[j].sum, sum);
+			hf_hexdigest(t->v[j].sum, sizeof(t->v[j].sum), sum);
 			if (strcmp(sum, c[i].sha) != 0 ||
 			    c[i].size != t->v[j].size)
 				report(&out, tally, D_CHANGED, c[i].path);

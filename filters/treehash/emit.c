@@ -105,7 +105,7 @@ emit(const struct tree *t, const struct patterns *absent,
 	hf_jw_open(&w, '[');
 	for (i = 0; i < n; i++) {
 		if (i < t->n) {
-			hf_sha256_tohex(t->v[i].sum, sum);
+			hf_hexdigest(t->v[i].sum, sizeof(t->v[i].sum), sum);
 			entry(&w, t->v[i].path, sum, t->v[i].size);
 		} else
 			entry(&w, absent->v[i - t->n], NULL, 0);
