@@ -758,8 +758,7 @@ eventlines(struct check *ck)
 		}
 		cJSON_Delete(ev);
 	}
-	qsort(ids, n, sizeof(*ids), (int (*)(const void *, const void *))
-	    strcmp);
+	qsort(ids, n, sizeof(*ids), hf_strpcmp);
 	for (i = 1; i < n; i++)
 		if (strcmp(ids[i - 1], ids[i]) == 0)
 			problem(ck, "events.jsonl: event_id %s is not unique",

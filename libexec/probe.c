@@ -961,12 +961,6 @@ addfeat(const char *name, const char *fdpath, const char *dir)
 	return f;
 }
 
-static int
-bystr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every directory of REPO/kitty-specs, in bytewise order. */
 static void
 listall(const char *repo)
@@ -993,7 +987,7 @@ listall(const char *repo)
 		free(fd);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), bystr);
+	qsort(names, n, sizeof(*names), hf_strpcmp);
 	for (i = 0; i < n; i++) {
 		if ((why = hf_badslug(names[i])) != NULL) {
 			skip(names[i], why);

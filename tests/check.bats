@@ -173,6 +173,19 @@ mv "\$C" elsewhere/handoff && ln -s "\$BATS_TEST_TMPDIR/elsewhere/handoff" "\$C"
 CASES
 }
 
+@test "verify: a repeated event_id is found wherever it stands in a long log" {
+	local i
+	for i in $(seq 1 400); do
+		printf '{"event_id": "01KEXQ6QJ8M5T2V9C4D7F%05d"}\n' "$i"
+	done >>"$C/events.jsonl"
+	printf '{"event_id": "01KEXQ6QJ8M5T2V9C4D7F%05d"}\n' 7 >>"$C/events.jsonl"
+	chk -v
+	assert_failure 1
+	[ "$(grep -cxF "verify: $F: events.jsonl: event_id 01KEXQ6QJ8M5T2V9C4D7F00007 is not unique" <<<"$output")" -eq 1 ] ||
+	    { echo "$output" >&2; false; }
+	[ "$(grep -c 'is not unique' <<<"$output")" -eq 1 ]
+}
+
 @test "verify: a package without an event log whose bootstrap event was made again is not a rewritten history" {
 	boot 2020-01-01T00:00:00Z >"$C/events.jsonl"
 	boot 2021-06-01T00:00:00Z >"$P/events.jsonl"

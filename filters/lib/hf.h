@@ -199,6 +199,8 @@ void	 hf_strreserve(struct hf_str *, size_t);
 void	 hf_straddc(struct hf_str *, int);
 void	 hf_straddstr(struct hf_str *, const char *);
 void	 hf_strfree(struct hf_str *);
+/* qsort(3)'s comparison of two elements of an array of C strings. */
+int	 hf_strpcmp(const void *, const void *);
 /*
  * Decode one UTF-8 sequence at s (n bytes available): its length, with
  * the code point in *cp, or 0 when the bytes are not well-formed UTF-8

@@ -78,6 +78,16 @@ hf_strfree(struct hf_str *b)
  * start a well-formed sequence: overlong forms, encoded surrogates and
  * values past U+10FFFF are rejected, as Python's decoder rejects them.
  */
+/*
+ * qsort passes pointers to the elements, here pointers to strings: handing
+ * it strcmp itself would compare the bytes of the pointers.
+ */
+int
+hf_strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 size_t
 hf_utf8dec(const unsigned char *s, size_t n, unsigned *cp)
 {
