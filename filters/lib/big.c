@@ -63,6 +63,8 @@ hf_bigfree(void *p, size_t mapped)
 		munmap(p, mapped);
 		return;
 	}
+#else
+	(void)mapped;
 #endif
 	free(p);
 }
