@@ -2,9 +2,10 @@
 #
 # The programs are auto-discovered: every filters/NAME.c, or directory
 # filters/NAME/ of sources, becomes the filter bin/NAME, and every
-# libexec/NAME.c a helper of handoff.mk, build/libexec/NAME; all are linked
-# with the small shared library in filters/lib/. The pipeline itself (make
-# handoff, check, verify, handoff-all) lives in handoff.mk.
+# libexec/NAME.c, or directory libexec/NAME/ of sources, a helper of
+# handoff.mk, build/libexec/NAME; all are linked with the small shared
+# library in filters/lib/. The pipeline itself (make handoff, check,
+# verify, handoff-all) lives in handoff.mk.
 
 .DEFAULT_GOAL := all
 SHELL	:= /bin/bash
@@ -63,7 +64,8 @@ LXBIN	:= $(OBJ:%/obj=%)/libexec
 
 DIRFILTERS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard filters/*/))))
 FILTERS	:= $(basename $(notdir $(wildcard filters/*.c))) $(DIRFILTERS)
-HELPERS	:= $(basename $(notdir $(wildcard libexec/*.c)))
+DIRHELPERS := $(notdir $(patsubst %/,%,$(wildcard libexec/*/)))
+HELPERS	:= $(basename $(notdir $(wildcard libexec/*.c))) $(DIRHELPERS)
 LIBSRC	:= $(wildcard filters/lib/*.c)
 LIBOBJ	:= $(LIBSRC:filters/lib/%.c=$(OBJ)/lib/%.o)
 PROGS	:= $(FILTERS:%=$(BIN)/%)
@@ -71,6 +73,9 @@ HELPERPROGS := $(HELPERS:%=$(LXBIN)/%)
 # The objects of a filter: its one source, or every source of its directory.
 hf_objs = $(if $(filter $1,$(DIRFILTERS)),$(patsubst \
 	filters/%.c,$(OBJ)/%.o,$(wildcard filters/$1/*.c)),$(OBJ)/$1.o)
+# The same for a helper, its objects under $(OBJ)/libexec/.
+lx_objs = $(if $(filter $1,$(DIRHELPERS)),$(patsubst \
+	%.c,$(OBJ)/%.o,$(wildcard libexec/$1/*.c)),$(OBJ)/libexec/$1.o)
 MAN1	:= $(wildcard man/*.1)
 MAN5	:= $(wildcard man/*.5)
 SCRIPTS	:= .ci/run $(wildcard bench/*.sh) $(wildcard tests/*.sh) \
@@ -108,10 +113,10 @@ $(BIN)/%: $$(call hf_objs,%) $(OBJ)/libhf.a
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ \
 	    $(call hf_objs,$*) $(OBJ)/libhf.a $(PKG_LIBS) -lm
 
-$(LXBIN)/%: $(OBJ)/libexec/%.o $(OBJ)/libhf.a
+$(LXBIN)/%: $$(call lx_objs,%) $(OBJ)/libhf.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ $< $(OBJ)/libhf.a \
-	    $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -pthread -o $@ \
+	    $(call lx_objs,$*) $(OBJ)/libhf.a $(PKG_LIBS) -lm
 
 $(OBJ)/test/%: tests/%.c $(OBJ)/libhf.a | deps-build
 	@mkdir -p $(@D)

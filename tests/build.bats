@@ -27,6 +27,12 @@ load helper
 			f=${f##*/}
 			echo "./usr/libexec/handoff/${f%.c}"
 		done
+		# A helper may be a directory of sources too.
+		for f in "$TOP"/libexec/*/; do
+			f=${f%/}
+			f=${f##*/}
+			echo "./usr/libexec/handoff/$f"
+		done
 		for m in "$TOP"/man/*.1; do echo "./usr/share/man/man1/${m##*/}"; done
 		for m in "$TOP"/man/*.5; do echo "./usr/share/man/man5/${m##*/}"; done
 		if [ -e "$TOP/handoff.mk" ]; then
