@@ -622,9 +622,24 @@ names() {
 	fails_with 2 "nsgen: -o $d/: names a directory"
 	mkdir "$d/sub"
 	run --separate-stderr nsgen -o "$d/sub" "${NSKV[@]}"
-	[ "$status" -eq 2 ]
+	fails_with 2 "nsgen: -o $d/sub: names a directory"
 	[ -d "$d/sub" ]
 	[ "$(names "$d")" = sub ]
+}
+
+@test "-o: a named pipe is written in place, and stays a pipe" {
+	local d="$BATS_TEST_TMPDIR/o" want
+	mkdir "$d"
+	mkfifo "$d/pipe"
+	want=$(nsgen "${NSKV[@]}")
+	# Held open for reading and writing, the pipe never blocks the
+	# filter's open, and what it wrote waits in it once the filter ends.
+	exec 9<>"$d/pipe"
+	nsgen -o "$d/pipe" "${NSKV[@]}"
+	[ -p "$d/pipe" ]
+	[ "$(names "$d")" = pipe ]
+	[ "$(head -c $((${#want} + 1)) <&9)" = "$want" ]
+	exec 9>&-
 }
 
 # evcat -o OUT FIFO: the temporary file exists before the input is opened,

@@ -7,6 +7,11 @@
  *
  * When the new output holds the same bytes as FILE, FILE is left alone,
  * its mtime too, so that make does not rerun what depends on it.
+ *
+ * A FILE that exists and is not a regular file (/dev/null, a terminal, a
+ * named pipe) is written in place instead: a rename would put a regular
+ * file where the device or the pipe was, and their readers take bytes as
+ * they come anyway.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -68,15 +73,27 @@ catch(void)
 	}
 }
 
+/* Make fd, open on path, the standard output. */
+static void
+tostdout(int fd, const char *path)
+{
+	if (fd == STDOUT_FILENO)
+		return;
+	if (dup2(fd, STDOUT_FILENO) == -1)
+		hf_dieio("%s", path);
+	close(fd);
+}
+
 void
 hf_setoutput(const char *path)
 {
 	const char *slash, *base;
+	struct stat st;
 	size_t dlen;
 	mode_t mask;
 	int fd;
 
-	if (tmppath != NULL)
+	if (target != NULL)
 		hf_die(HF_EUSAGE, "-o given twice");
 	if (*path == '\0')
 		hf_die(HF_EUSAGE, "-o: empty file name");
@@ -89,6 +106,16 @@ hf_setoutput(const char *path)
 	if (*base == '\0')
 		hf_die(HF_EUSAGE, "-o %s: names a directory", path);
 	target = hf_strdup(path);
+	if (fflush(stdout) == EOF)
+		hf_dieio("stdout");
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			hf_die(HF_EUSAGE, "-o %s: names a directory", path);
+		if ((fd = open(path, O_WRONLY)) == -1)
+			hf_dieio("%s", path);
+		tostdout(fd, path);
+		return;
+	}
 	tmppath = hf_malloc(dlen + strlen(base) + 9);
 	memcpy(tmppath, path, dlen);
 	snprintf(tmppath + dlen, strlen(base) + 9, ".%s.XXXXXX", base);
@@ -98,17 +125,11 @@ hf_setoutput(const char *path)
 	umask(mask);
 	newmode = 0666 & ~mask;
 
-	if (fflush(stdout) == EOF)
-		hf_dieio("stdout");
 	catch();
 	if ((fd = mkstemp(tmppath)) == -1)
 		hf_dieio("%s", path);
 	armed = 1;
-	if (fd != STDOUT_FILENO) {
-		if (dup2(fd, STDOUT_FILENO) == -1)
-			hf_dieio("%s", tmppath);
-		close(fd);
-	}
+	tostdout(fd, tmppath);
 }
 
 void
