@@ -73,12 +73,6 @@ hf_strfree(struct hf_str *b)
 }
 
 /*
- * Decode one UTF-8 sequence at s (n bytes available). Returns its length
- * and stores the code point, or returns 0 when the first byte does not
- * start a well-formed sequence: overlong forms, encoded surrogates and
- * values past U+10FFFF are rejected, as Python's decoder rejects them.
- */
-/*
  * qsort passes pointers to the elements, here pointers to strings: handing
  * it strcmp itself would compare the bytes of the pointers.
  */
@@ -88,6 +82,12 @@ hf_strpcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Decode one UTF-8 sequence at s (n bytes available). Returns its length
+ * and stores the code point, or returns 0 when the first byte does not
+ * start a well-formed sequence: overlong forms, encoded surrogates and
+ * values past U+10FFFF are rejected, as Python's decoder rejects them.
+ */
 size_t
 hf_utf8dec(const unsigned char *s, size_t n, unsigned *cp)
 {
