@@ -467,7 +467,8 @@ bad_facts() {
 	run --separate-stderr "$PROBE" -o f.mk REPO=r
 	fails_with 2 "usage: probe -o FACTS.mk -B BUILD [-a] [NAME=value ...]"
 	run --separate-stderr "$PROBE" -o f.mk -B b -x REPO=r
-	[ "$status" -eq 2 ] && [ -z "$output" ]
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
 	[[ "$stderr" == *"invalid option -- 'x'"*"usage: probe -o FACTS.mk"* ]]
 	[ ! -e f.mk ]
 	# Asked for, the usage goes to standard output and is no error.
